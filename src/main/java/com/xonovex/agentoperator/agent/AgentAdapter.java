@@ -1,0 +1,41 @@
+package com.xonovex.agentoperator.agent;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import com.xonovex.agentoperator.api.AgentType;
+
+/** What differs between agent CLIs: how to start one headless and which environment it needs. */
+public interface AgentAdapter {
+    /** Where the operator mounts the prompt file inside the agent container. */
+    String PROMPT_FILE = "/etc/agent-operator/prompt/prompt";
+
+    AgentType type();
+
+    /** Variable that receives the auth token when the provider names none. */
+    String defaultTokenEnv();
+
+    /**
+     * The container command. The prompt arrives on standard input from {@link #PROMPT_FILE}: never on the command
+     * line (so long prompts work and no user text reaches a shell), and never from a terminal (so it cannot hang).
+     */
+    List<String> command();
+
+    /** Defaults that keep the CLI headless, quiet and non-updating; users may override them. */
+    Map<String, String> defaultEnv();
+
+    static AgentAdapter forType(AgentType type) {
+        return switch (type) {
+            case CLAUDE -> new ClaudeAdapter();
+            case OPENCODE -> new OpenCodeAdapter();
+        };
+    }
+
+    /** Runs {@code argv} with the prompt file as standard input; the shell script is constant text. */
+    static List<String> withPromptOnStdin(String... argv) {
+        var command = new ArrayList<>(List.of("/bin/sh", "-c", "exec \"$@\" < " + PROMPT_FILE, "agent"));
+        command.addAll(List.of(argv));
+        return List.copyOf(command);
+    }
+}

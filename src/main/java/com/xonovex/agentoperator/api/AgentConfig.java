@@ -1,0 +1,21 @@
+package com.xonovex.agentoperator.api;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/**
+ * Namespace defaults for AgentRuns. The operator uses the one named {@value #DEFAULT_NAME}, or the only one in the
+ * namespace.
+ */
+@Group(AgentRun.GROUP)
+@Version(AgentRun.VERSION)
+@ShortNames({ "acfg", "acfgs" })
+@AdditionalPrinterColumn(name = "Default Agent", jsonPath = ".spec.defaultAgent", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+public class AgentConfig extends CustomResource<AgentConfigSpec, Void> implements Namespaced {
+    public static final String DEFAULT_NAME = "default";
+}

@@ -1,0 +1,45 @@
+package com.xonovex.agentoperator.config;
+
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * Operator-wide settings ({@code agent-operator.*} in application.properties, or {@code AGENT_OPERATOR_*} in the
+ * environment). The namespaces the operator watches are QOSDK's {@code quarkus.operator-sdk.namespaces}.
+ */
+@ConfigMapping(prefix = "agent-operator")
+public interface OperatorConfig {
+    /**
+     * Image of runs that name none and whose AgentConfig names none. It must contain {@code /bin/sh}, git, ssh and
+     * the agent CLIs ({@code claude}, {@code opencode}) on the PATH, and run as a non-root user (uid 1000).
+     */
+    @WithDefault("ghcr.io/xonovex/agent-runner:latest")
+    String defaultImage();
+
+    /** Timeout of runs that name none and whose AgentConfig names none. */
+    @WithDefault("1h")
+    String defaultTimeout();
+
+    /** Workspace size when the AgentConfig names none. */
+    @WithDefault("10Gi")
+    String defaultStorageSize();
+
+    @WithDefault("IfNotPresent")
+    String imagePullPolicy();
+
+    /** The non-root uid/gid of agent pods. */
+    @WithDefault("1000")
+    long runAsUser();
+
+    LeaderElection leaderElection();
+
+    interface LeaderElection {
+        @WithDefault("agent-operator-leader")
+        String leaseName();
+
+        /** Namespace of the lease; the namespace of the operator's kubeconfig context or pod when unset. */
+        Optional<String> leaseNamespace();
+    }
+}

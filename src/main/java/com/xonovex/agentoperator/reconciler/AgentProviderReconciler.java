@@ -1,0 +1,107 @@
+package com.xonovex.agentoperator.reconciler;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.jboss.logging.Logger;
+
+import com.xonovex.agentoperator.api.AgentProvider;
+import com.xonovex.agentoperator.api.AgentProviderStatus;
+import com.xonovex.agentoperator.resolve.RunResolver;
+import com.xonovex.agentoperator.status.Conditions;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
+
+/** Sets an AgentProvider's status.ready: true only while its token Secret and key exist. */
+@ControllerConfiguration(name = AgentProviderReconciler.NAME)
+public class AgentProviderReconciler implements Reconciler<AgentProvider> {
+    public static final String NAME = "agentprovider";
+    public static final String READY = "Ready";
+    private static final Logger LOG = Logger.getLogger(AgentProviderReconciler.class);
+
+    @Override
+    public List<EventSource<?, AgentProvider>> prepareEventSources(EventSourceContext<AgentProvider> context) {
+        IndexerResourceCache<AgentProvider> providers = context.getPrimaryCache();
+        var secrets = InformerEventSourceConfiguration.from(Secret.class, AgentProvider.class)
+                .withName("secrets")
+                .withNamespacesInheritedFromController()
+                .withItemStore(new TransformingItemStore<>(SecretKeysOnly::strip))
+                .withSecondaryToPrimaryMapper((Secret secret) -> providersUsing(providers, secret))
+                .build();
+        return List.of(new InformerEventSource<>(secrets, context));
+    }
+
+    @Override
+    public UpdateControl<AgentProvider> reconcile(AgentProvider provider, Context<AgentProvider> context) {
+        var meta = provider.getMetadata();
+        var who = meta.getNamespace() + "/" + meta.getName();
+        var ref = provider.getSpec().getAuthTokenSecretRef();
+        boolean ready;
+        String reason;
+        String message;
+        if (ref == null) {
+            ready = true;
+            reason = "NoTokenRequired";
+            message = "the provider names no auth token Secret";
+        } else {
+            var missing = RunResolver.missingSecretKey(ref, cachedSecret(context, meta.getNamespace(), ref.getName()),
+                    "auth token");
+            ready = missing.isEmpty();
+            reason = missing.map(m -> m.reason()).orElse("SecretFound");
+            message = missing.map(m -> m.message())
+                    .orElse("Secret " + ref.getName() + " has key " + ref.getKey());
+        }
+        var previous = provider.getStatus();
+        var next = new AgentProviderStatus();
+        next.setReady(ready);
+        next.setObservedGeneration(meta.getGeneration());
+        next.setConditions(Conditions.set(previous == null ? List.of() : previous.getConditions(), READY, ready,
+                reason, message, meta.getGeneration(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString()));
+        if (Objects.equals(previous, next)) {
+            return UpdateControl.noUpdate();
+        }
+        var fresh = new AgentProvider();
+        fresh.getMetadata().setName(meta.getName());
+        fresh.getMetadata().setNamespace(meta.getNamespace());
+        fresh.setStatus(next);
+        PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(provider, fresh, context);
+        if (previous == null || previous.isReady() != ready) {
+            LOG.infof("%s: ready=%s: %s", who, ready, message);
+            Events.emit(context.getClient(), provider, ready ? Events.NORMAL : Events.WARNING,
+                    ready ? "Ready" : reason, message);
+        }
+        return UpdateControl.noUpdate();
+    }
+
+    private static Set<ResourceID> providersUsing(IndexerResourceCache<AgentProvider> providers, Secret secret) {
+        var name = secret.getMetadata().getName();
+        return providers.list(secret.getMetadata().getNamespace(), p -> p.getSpec() != null
+                && p.getSpec().getAuthTokenSecretRef() != null
+                && name.equals(p.getSpec().getAuthTokenSecretRef().getName()))
+                .map(ResourceID::fromResource)
+                .collect(Collectors.toSet());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Optional<Secret> cachedSecret(Context<AgentProvider> context, String namespace, String name) {
+        var source = (InformerEventSource<Secret, AgentProvider>) context.eventSourceRetriever()
+                .getEventSourceFor(Secret.class, "secrets");
+        return source.get(new ResourceID(name, namespace));
+    }
+}

@@ -1,0 +1,49 @@
+package com.xonovex.agentoperator.workload;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.xonovex.agentoperator.api.AgentRun;
+import com.xonovex.agentoperator.resolve.ResolvedRun;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+
+/**
+ * The agent container's environment. Precedence, lowest first: the agent's headless defaults, the AgentConfig's
+ * env, the provider's environment, the run's env. HOME and the token variable are the operator's: the token comes
+ * only as a secretKeyRef, so its value never appears in the Job.
+ */
+public final class AgentEnvironment {
+    public static final String HOME = "/home/agent";
+
+    private AgentEnvironment() {
+    }
+
+    public static List<EnvVar> build(AgentRun run, ResolvedRun resolved) {
+        var env = new LinkedHashMap<String, EnvVar>();
+        resolved.agent().defaultEnv().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .forEach(e -> env.put(e.getKey(), plain(e.getKey(), e.getValue())));
+        resolved.namespaceEnv().forEach(e -> env.put(e.getName(), e));
+        resolved.provider().environment().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .forEach(e -> env.put(e.getKey(), plain(e.getKey(), e.getValue())));
+        if (run.getSpec().getEnv() != null) {
+            run.getSpec().getEnv().forEach(e -> env.put(e.getName(), e));
+        }
+        env.put("HOME", plain("HOME", HOME));
+        var token = resolved.provider().authSecretRef();
+        var tokenEnv = resolved.provider().tokenEnv();
+        if (token != null) {
+            env.remove(tokenEnv);
+            env.put(tokenEnv, new EnvVarBuilder().withName(tokenEnv)
+                    .withNewValueFrom().withNewSecretKeyRef(token.getKey(), token.getName(), false).endValueFrom()
+                    .build());
+        }
+        return new ArrayList<>(env.values());
+    }
+
+    private static EnvVar plain(String name, String value) {
+        return new EnvVarBuilder().withName(name).withValue(value).build();
+    }
+}

@@ -1,0 +1,178 @@
+package com.xonovex.agentoperator.workload;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import com.xonovex.agentoperator.api.AgentRun;
+import com.xonovex.agentoperator.api.Repository;
+import com.xonovex.agentoperator.config.OperatorConfig;
+import com.xonovex.agentoperator.resolve.ResolvedRun;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+
+/**
+ * The run's Job: init container {@value #CLONE_CONTAINER} clones into the workspace, container {@value
+ * #AGENT_CONTAINER} runs the agent there. Pods are locked down to pass the "restricted" Pod Security Standard.
+ */
+public final class AgentJobBuilder {
+    public static final String CLONE_CONTAINER = "git-clone";
+    public static final String AGENT_CONTAINER = "agent";
+    public static final String WORKSPACE = "/workspace";
+    public static final String GIT_CREDENTIALS_DIR = "/etc/agent-operator/git-credentials";
+    public static final String PROMPT_DIR = "/etc/agent-operator/prompt";
+    static final String GIT_HOME = "/home/git";
+
+    private AgentJobBuilder() {
+    }
+
+    public static Job build(AgentRun run, ResolvedRun resolved, OperatorConfig config) {
+        var labels = Labels.forChildren(run, resolved.agent().type());
+        var annotations = Labels.annotations(run);
+        var spec = run.getSpec();
+        return new JobBuilder()
+                .withNewMetadata()
+                .withName(ChildNames.job(run.getMetadata().getName()))
+                .withNamespace(run.getMetadata().getNamespace())
+                .withLabels(labels)
+                .withAnnotations(annotations)
+                .withOwnerReferences(Owners.controller(run))
+                .endMetadata()
+                .withNewSpec()
+                // one attempt: an agent run has side effects and must not be repeated behind the user's back
+                .withBackoffLimit(0)
+                .withActiveDeadlineSeconds(Math.max(1, resolved.timeout().toSeconds()))
+                .withNewTemplate()
+                .withNewMetadata().withLabels(labels).withAnnotations(annotations).endMetadata()
+                .withNewSpec()
+                .withRestartPolicy("Never")
+                .withAutomountServiceAccountToken(false)
+                .withEnableServiceLinks(false)
+                .withSecurityContext(new PodSecurityContextBuilder()
+                        .withRunAsNonRoot(true)
+                        .withRunAsUser(config.runAsUser())
+                        .withRunAsGroup(config.runAsUser())
+                        .withFsGroup(config.runAsUser())
+                        .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                        .build())
+                .withNodeSelector(spec.getNodeSelector())
+                .withTolerations(spec.getTolerations())
+                .withInitContainers(cloneContainer(run, resolved, config))
+                .withContainers(agentContainer(run, resolved, config))
+                .withVolumes(volumes(run))
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build();
+    }
+
+    /** Where the agent works: the worktree when one is asked for, else the clone. */
+    public static String workingDir(AgentRun run) {
+        return run.getSpec().getWorktree() != null ? WORKSPACE + "/worktree" : WORKSPACE + "/repo";
+    }
+
+    private static Container cloneContainer(AgentRun run, ResolvedRun resolved, OperatorConfig config) {
+        Repository repository = run.getSpec().getRepository();
+        var env = new ArrayList<EnvVar>();
+        env.add(plain("WORKSPACE", WORKSPACE));
+        env.add(plain("HOME", GIT_HOME));
+        env.add(plain("GIT_REPO_URL", repository.getUrl()));
+        addIfSet(env, "GIT_BRANCH", repository.getBranch());
+        addIfSet(env, "GIT_COMMIT", repository.getCommit());
+        if (run.getSpec().getWorktree() != null) {
+            addIfSet(env, "GIT_WORKTREE_BRANCH", run.getSpec().getWorktree().getBranch());
+            addIfSet(env, "GIT_WORKTREE_SOURCE", run.getSpec().getWorktree().getSourceBranch());
+        }
+        var mounts = new ArrayList<VolumeMount>();
+        mounts.add(mount("workspace", WORKSPACE, false));
+        mounts.add(mount("git-home", GIT_HOME, false));
+        mounts.add(mount("tmp", "/tmp", false));
+        if (repository.getCredentialsSecretRef() != null) {
+            mounts.add(mount("git-credentials", GIT_CREDENTIALS_DIR, true));
+        }
+        return new ContainerBuilder()
+                .withName(CLONE_CONTAINER)
+                .withImage(resolved.image())
+                .withImagePullPolicy(config.imagePullPolicy())
+                .withCommand("/bin/sh", "-c", Scripts.GIT_CLONE)
+                .withEnv(env)
+                .withResources(run.getSpec().getResources())
+                .withVolumeMounts(mounts)
+                .withSecurityContext(restrictedContainer())
+                .build();
+    }
+
+    private static Container agentContainer(AgentRun run, ResolvedRun resolved, OperatorConfig config) {
+        return new ContainerBuilder()
+                .withName(AGENT_CONTAINER)
+                .withImage(resolved.image())
+                .withImagePullPolicy(config.imagePullPolicy())
+                .withCommand(resolved.agent().command())
+                .withWorkingDir(workingDir(run))
+                .withEnv(AgentEnvironment.build(run, resolved))
+                .withResources(run.getSpec().getResources())
+                .withVolumeMounts(
+                        mount("workspace", WORKSPACE, false),
+                        mount("agent-home", AgentEnvironment.HOME, false),
+                        mount("tmp", "/tmp", false),
+                        mount("prompt", PROMPT_DIR, true))
+                .withSecurityContext(restrictedContainer())
+                .build();
+    }
+
+    private static List<Volume> volumes(AgentRun run) {
+        var volumes = new ArrayList<Volume>();
+        volumes.add(new VolumeBuilder().withName("workspace").withNewPersistentVolumeClaim()
+                .withClaimName(ChildNames.workspacePvc(run.getMetadata().getName())).endPersistentVolumeClaim()
+                .build());
+        volumes.add(new VolumeBuilder().withName("prompt").withNewConfigMap()
+                .withName(ChildNames.promptConfigMap(run.getMetadata().getName()))
+                .addNewItem().withKey(PromptConfigMapBuilder.KEY).withPath(PromptConfigMapBuilder.KEY).endItem()
+                .endConfigMap().build());
+        for (String name : List.of("git-home", "agent-home", "tmp")) {
+            volumes.add(new VolumeBuilder().withName(name).withNewEmptyDir().endEmptyDir().build());
+        }
+        var credentials = run.getSpec().getRepository().getCredentialsSecretRef();
+        if (credentials != null) {
+            // group-readable for the pod's fsGroup, nobody else; the script copies the ssh key to a 0600 file
+            volumes.add(new VolumeBuilder().withName("git-credentials").withNewSecret()
+                    .withSecretName(credentials.getName()).withDefaultMode(0440).endSecret().build());
+        }
+        return volumes;
+    }
+
+    private static SecurityContext restrictedContainer() {
+        return new SecurityContextBuilder()
+                .withAllowPrivilegeEscalation(false)
+                .withPrivileged(false)
+                .withRunAsNonRoot(true)
+                .withReadOnlyRootFilesystem(true)
+                .withNewCapabilities().withDrop("ALL").endCapabilities()
+                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                .build();
+    }
+
+    private static VolumeMount mount(String volume, String path, boolean readOnly) {
+        return new VolumeMountBuilder().withName(volume).withMountPath(path).withReadOnly(readOnly).build();
+    }
+
+    private static EnvVar plain(String name, String value) {
+        return new EnvVarBuilder().withName(name).withValue(value).build();
+    }
+
+    private static void addIfSet(List<EnvVar> env, String name, String value) {
+        if (value != null) {
+            env.add(plain(name, value));
+        }
+    }
+}

@@ -1,0 +1,66 @@
+# Clones the run's repository into the workspace volume (init container "git-clone").
+# Every user value arrives in an environment variable, is only expanded inside double quotes, and reaches git after
+# "--" or attached to its option ("--branch=..."), so it can never become an option or shell code.
+# Credentials are read from files mounted from repository.credentialsSecretRef; they never enter argv, the URL,
+# .git/config or this log, and the agent container does not get them.
+set -eu
+export GIT_TERMINAL_PROMPT=0
+export GIT_CONFIG_NOSYSTEM=1
+creds=/etc/agent-operator/git-credentials
+repo="$WORKSPACE/repo"
+
+if [ -r "$creds/token" ] || [ -r "$creds/password" ]; then
+  # A credential helper given through the environment: active for this script's git commands, stored nowhere.
+  export GIT_CONFIG_COUNT=1
+  export GIT_CONFIG_KEY_0=credential.helper
+  export GIT_CONFIG_VALUE_0='!f() { test "$1" = get || exit 0; c=/etc/agent-operator/git-credentials; u=x-access-token; if [ -r "$c/username" ]; then u=$(cat "$c/username"); fi; if [ -r "$c/token" ]; then p=$(cat "$c/token"); else p=$(cat "$c/password"); fi; printf "username=%s\npassword=%s\n" "$u" "$p"; }; f'
+  echo "git-clone: using https credentials from the credentials Secret"
+fi
+
+if [ -r "$creds/ssh-privatekey" ]; then
+  mkdir -p "$HOME/.ssh"
+  (umask 077 && cp "$creds/ssh-privatekey" "$HOME/.ssh/id" && touch "$HOME/.ssh/known_hosts")
+  hostcheck=yes
+  if [ -r "$creds/known_hosts" ]; then
+    cp "$creds/known_hosts" "$HOME/.ssh/known_hosts"
+  else
+    hostcheck=accept-new
+    echo "git-clone: warning: the credentials Secret has no known_hosts; trusting the server's host key on first use" >&2
+  fi
+  export GIT_SSH_COMMAND="ssh -i $HOME/.ssh/id -o IdentitiesOnly=yes -o BatchMode=yes -o UserKnownHostsFile=$HOME/.ssh/known_hosts -o StrictHostKeyChecking=$hostcheck"
+  echo "git-clone: using the ssh key from the credentials Secret"
+fi
+
+if [ -d "$repo/.git" ]; then
+  echo "git-clone: the workspace already holds a clone; keeping it"
+elif [ -n "${GIT_COMMIT:-}" ]; then
+  echo "git-clone: cloning at commit $GIT_COMMIT"
+  git clone --no-checkout -- "$GIT_REPO_URL" "$repo"
+  if ! git -C "$repo" cat-file -e "$GIT_COMMIT^{commit}" 2>/dev/null; then
+    git -C "$repo" fetch -- origin "$GIT_COMMIT"
+  fi
+  git -C "$repo" -c advice.detachedHead=false checkout --detach "$GIT_COMMIT" --
+elif [ -n "${GIT_BRANCH:-}" ]; then
+  echo "git-clone: cloning branch $GIT_BRANCH"
+  git clone --branch="$GIT_BRANCH" -- "$GIT_REPO_URL" "$repo"
+else
+  echo "git-clone: cloning the default branch"
+  git clone -- "$GIT_REPO_URL" "$repo"
+fi
+
+if [ -n "${GIT_WORKTREE_BRANCH:-}" ]; then
+  worktree="$WORKSPACE/worktree"
+  git check-ref-format --branch "$GIT_WORKTREE_BRANCH" >/dev/null
+  if [ -d "$worktree" ]; then
+    echo "git-clone: the worktree already exists; keeping it"
+  else
+    start=HEAD
+    if [ -n "${GIT_WORKTREE_SOURCE:-}" ]; then
+      git check-ref-format --branch "$GIT_WORKTREE_SOURCE" >/dev/null
+      start="origin/$GIT_WORKTREE_SOURCE"
+    fi
+    echo "git-clone: creating worktree branch $GIT_WORKTREE_BRANCH from $start"
+    git -C "$repo" worktree add -b "$GIT_WORKTREE_BRANCH" -- "$worktree" "$start"
+  fi
+fi
+echo "git-clone: done"
