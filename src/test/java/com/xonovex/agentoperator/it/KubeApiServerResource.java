@@ -24,7 +24,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  */
 public class KubeApiServerResource implements QuarkusTestResourceLifecycleManager {
     private static final Logger LOG = Logger.getLogger(KubeApiServerResource.class);
-    private static final String RUNNING_PROPERTY = "agent-operator.it.kubeconfig";
+    private static final String RUNNING_PROPERTY = "agentoperator-test.kubeconfig";
     private static KubeAPIServer server;
     private static Path kubeconfig;
 
