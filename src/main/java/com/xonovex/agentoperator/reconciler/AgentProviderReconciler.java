@@ -16,6 +16,7 @@ import com.xonovex.agentoperator.resolve.RunResolver;
 import com.xonovex.agentoperator.status.Conditions;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.quarkiverse.operatorsdk.annotations.RBACRule;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -30,6 +31,8 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.Transforming
 
 /** Sets an AgentProvider's status.ready: true only while its token Secret and key exist. */
 @ControllerConfiguration(name = AgentProviderReconciler.NAME)
+@RBACRule(apiGroups = "", resources = "secrets", verbs = { "get", "list", "watch" })
+@RBACRule(apiGroups = "", resources = "events", verbs = "create")
 public class AgentProviderReconciler implements Reconciler<AgentProvider> {
     public static final String NAME = "agentprovider";
     public static final String READY = "Ready";

@@ -31,6 +31,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.quarkiverse.operatorsdk.annotations.RBACRule;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -50,6 +51,16 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.Transforming
  * run's phase. Reacts to events on Jobs, Pods, AgentProviders, AgentConfigs and Secrets; it never polls.
  */
 @ControllerConfiguration(name = AgentRunReconciler.NAME)
+// What the operator really calls, beyond its own AgentRuns: children are created once and only read after that;
+// Secrets are only watched for the existence of keys (their values are dropped before caching).
+@RBACRule(apiGroups = "batch", resources = "jobs", verbs = { "get", "list", "watch", "create" })
+@RBACRule(apiGroups = "", resources = "pods", verbs = { "get", "list", "watch" })
+@RBACRule(apiGroups = "", resources = { "persistentvolumeclaims", "configmaps" }, verbs = "create")
+@RBACRule(apiGroups = "", resources = "secrets", verbs = { "get", "list", "watch" })
+@RBACRule(apiGroups = "", resources = "events", verbs = "create")
+@RBACRule(apiGroups = AgentRun.GROUP, resources = { "agentproviders", "agentconfigs" }, verbs = { "get", "list",
+        "watch" })
+@RBACRule(apiGroups = "coordination.k8s.io", resources = "leases", verbs = { "get", "create", "update" })
 public class AgentRunReconciler implements Reconciler<AgentRun> {
     public static final String NAME = "agentrun";
     private static final Logger LOG = Logger.getLogger(AgentRunReconciler.class);
