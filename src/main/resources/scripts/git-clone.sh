@@ -6,14 +6,17 @@
 set -eu
 export GIT_TERMINAL_PROMPT=0
 export GIT_CONFIG_NOSYSTEM=1
-creds=/etc/agent-operator/git-credentials
+export GIT_CREDENTIALS_DIR="${GIT_CREDENTIALS_DIR:-/etc/agent-operator/git-credentials}"
+creds="$GIT_CREDENTIALS_DIR"
 repo="$WORKSPACE/repo"
+# The clone is made here and renamed to $repo only once it is complete, so a rerun never keeps a half-made clone.
+partial="$WORKSPACE/.repo.partial"
 
 if [ -r "$creds/token" ] || [ -r "$creds/password" ]; then
   # A credential helper given through the environment: active for this script's git commands, stored nowhere.
   export GIT_CONFIG_COUNT=1
   export GIT_CONFIG_KEY_0=credential.helper
-  export GIT_CONFIG_VALUE_0='!f() { test "$1" = get || exit 0; c=/etc/agent-operator/git-credentials; u=x-access-token; if [ -r "$c/username" ]; then u=$(cat "$c/username"); fi; if [ -r "$c/token" ]; then p=$(cat "$c/token"); else p=$(cat "$c/password"); fi; printf "username=%s\npassword=%s\n" "$u" "$p"; }; f'
+  export GIT_CONFIG_VALUE_0='!f() { test "$1" = get || exit 0; c=$GIT_CREDENTIALS_DIR; u=x-access-token; if [ -r "$c/username" ]; then u=$(cat "$c/username"); fi; if [ -r "$c/token" ]; then p=$(cat "$c/token"); else p=$(cat "$c/password"); fi; printf "username=%s\npassword=%s\n" "$u" "$p"; }; f'
   echo "git-clone: using https credentials from the credentials Secret"
 fi
 
@@ -33,19 +36,26 @@ fi
 
 if [ -d "$repo/.git" ]; then
   echo "git-clone: the workspace already holds a clone; keeping it"
-elif [ -n "${GIT_COMMIT:-}" ]; then
-  echo "git-clone: cloning at commit $GIT_COMMIT"
-  git clone --no-checkout -- "$GIT_REPO_URL" "$repo"
-  if ! git -C "$repo" cat-file -e "$GIT_COMMIT^{commit}" 2>/dev/null; then
-    git -C "$repo" fetch -- origin "$GIT_COMMIT"
-  fi
-  git -C "$repo" -c advice.detachedHead=false checkout --detach "$GIT_COMMIT" --
-elif [ -n "${GIT_BRANCH:-}" ]; then
-  echo "git-clone: cloning branch $GIT_BRANCH"
-  git clone --branch="$GIT_BRANCH" -- "$GIT_REPO_URL" "$repo"
 else
-  echo "git-clone: cloning the default branch"
-  git clone -- "$GIT_REPO_URL" "$repo"
+  rm -rf -- "$partial"
+  if [ -n "${GIT_COMMIT:-}" ]; then
+    echo "git-clone: cloning at commit $GIT_COMMIT"
+    git clone --no-checkout -- "$GIT_REPO_URL" "$partial"
+    if ! git -C "$partial" cat-file -e "$GIT_COMMIT^{commit}" 2>/dev/null; then
+      git -C "$partial" fetch -- origin "$GIT_COMMIT"
+    fi
+    git -C "$partial" -c advice.detachedHead=false checkout --detach "$GIT_COMMIT" --
+  elif [ -n "${GIT_BRANCH:-}" ]; then
+    echo "git-clone: cloning branch $GIT_BRANCH"
+    git clone --branch="$GIT_BRANCH" -- "$GIT_REPO_URL" "$partial"
+  else
+    echo "git-clone: cloning the default branch"
+    git clone -- "$GIT_REPO_URL" "$partial"
+  fi
+  if [ -e "$repo" ]; then
+    rmdir -- "$repo"
+  fi
+  mv -- "$partial" "$repo"
 fi
 
 if [ -n "${GIT_WORKTREE_BRANCH:-}" ]; then
