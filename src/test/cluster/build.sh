@@ -19,6 +19,7 @@ set -euo pipefail
 K8S_VERSION=v1.34.4   # k8s.io/kubernetes, and v0.34.4 for its staging modules
 ETCD_VERSION=v3.6.4   # go.etcd.io/etcd/server/v3, as pinned by k8s.io/kubernetes v1.34.4
 KWOK_VERSION=v0.7.0   # sigs.k8s.io/kwok
+HELM_VERSION=v3.19.0  # helm.sh/helm/v3, for the Helm chart's tests
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cache=${AGENT_OPERATOR_CACHE:-$HOME/.cache/agent-operator}
@@ -30,6 +31,7 @@ log() { echo "build.sh: $*" >&2; }
 grep -q "^require k8s.io/kubernetes $K8S_VERSION\$" "$here/k8s/go.mod" || { log "k8s/go.mod does not require k8s.io/kubernetes $K8S_VERSION"; exit 1; }
 grep -q "^require go.etcd.io/etcd/server/v3 $ETCD_VERSION\$" "$here/etcd/go.mod" || { log "etcd/go.mod does not require etcd $ETCD_VERSION"; exit 1; }
 grep -q "^require sigs.k8s.io/kwok $KWOK_VERSION\$" "$here/kwok/go.mod" || { log "kwok/go.mod does not require kwok $KWOK_VERSION"; exit 1; }
+grep -q "^require helm.sh/helm/v3 $HELM_VERSION\$" "$here/helm/go.mod" || { log "helm/go.mod does not require helm $HELM_VERSION"; exit 1; }
 
 # This module set stands alone: no go.work from a parent directory.
 export GOWORK=off
@@ -103,6 +105,11 @@ fi
 if [[ -n $(missing kwok) ]]; then
   # consts.Version defaults to the release's version; hack/releases.sh adds nothing else needed.
   go_build "$here/kwok" "-s -w" "" kwok=sigs.k8s.io/kwok/cmd/kwok
+fi
+
+# --- helm -----------------------------------------------------------------------------------
+if [[ -n $(missing helm) ]]; then
+  go_build "$here/helm" "-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION" "" helm=helm.sh/helm/v3/cmd/helm
 fi
 
 # --- io.fabric8:kube-api-test offline layout -----------------------------------------------

@@ -61,6 +61,11 @@ public final class Fixtures {
             public LeaderElection leaderElection() {
                 return new LeaderElection() {
                     @Override
+                    public boolean enabled() {
+                        return true;
+                    }
+
+                    @Override
                     public String leaseName() {
                         return "agent-operator-leader";
                     }

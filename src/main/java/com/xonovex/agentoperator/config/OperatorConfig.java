@@ -36,6 +36,10 @@ public interface OperatorConfig {
     LeaderElection leaderElection();
 
     interface LeaderElection {
+        /** Off for a single replica that should start reconciling without waiting for a Lease. */
+        @WithDefault("true")
+        boolean enabled();
+
         @WithDefault("agent-operator-leader")
         String leaseName();
 
