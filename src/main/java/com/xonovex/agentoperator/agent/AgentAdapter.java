@@ -25,6 +25,14 @@ public interface AgentAdapter {
     /** Defaults that keep the CLI headless, quiet and non-updating; users may override them. */
     Map<String, String> defaultEnv();
 
+    /**
+     * Variables derived from the container's final plain-valued environment, which replace those of the same name;
+     * for translating a provider setting into the form this CLI understands. None by default.
+     */
+    default Map<String, String> derivedEnv(Map<String, String> env) {
+        return Map.of();
+    }
+
     static AgentAdapter forType(AgentType type) {
         return switch (type) {
             case CLAUDE -> new ClaudeAdapter();
@@ -32,9 +40,12 @@ public interface AgentAdapter {
         };
     }
 
-    /** Runs {@code argv} with the prompt file as standard input; the shell script is constant text. */
-    static List<String> withPromptOnStdin(String... argv) {
-        var command = new ArrayList<>(List.of("/bin/sh", "-c", "exec \"$@\" < " + PROMPT_FILE, "agent"));
+    /**
+     * Runs {@code argv} with {@code promptFile} as standard input; the shell script is constant text (the file is
+     * {@link #PROMPT_FILE} in a Job, only tests pass another path).
+     */
+    static List<String> withPromptOnStdin(String promptFile, String... argv) {
+        var command = new ArrayList<>(List.of("/bin/sh", "-c", "exec \"$@\" < " + promptFile, "agent"));
         command.addAll(List.of(argv));
         return List.copyOf(command);
     }

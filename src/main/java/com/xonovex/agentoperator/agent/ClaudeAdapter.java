@@ -23,8 +23,13 @@ final class ClaudeAdapter implements AgentAdapter {
 
     @Override
     public List<String> command() {
-        return AgentAdapter.withPromptOnStdin("claude", "-p", "--output-format", "stream-json", "--verbose",
-                "--dangerously-skip-permissions");
+        return command(PROMPT_FILE);
+    }
+
+    /** The same command reading the prompt from another file; for tests that run the real CLI. */
+    List<String> command(String promptFile) {
+        return AgentAdapter.withPromptOnStdin(promptFile, "claude", "-p", "--output-format", "stream-json",
+                "--verbose", "--dangerously-skip-permissions");
     }
 
     @Override

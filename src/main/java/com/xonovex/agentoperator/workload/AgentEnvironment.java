@@ -12,8 +12,9 @@ import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 
 /**
  * The agent container's environment. Precedence, lowest first: the agent's headless defaults, the AgentConfig's
- * env, the provider's environment, the run's env. HOME and the token variable are the operator's: the token comes
- * only as a secretKeyRef, so its value never appears in the Job.
+ * env, the provider's environment, the run's env. Then the agent may translate plain values it needs in another form
+ * (see {@link com.xonovex.agentoperator.agent.AgentAdapter#derivedEnv}). HOME and the token variable are the
+ * operator's: the token comes only as a secretKeyRef, so its value never appears in the Job.
  */
 public final class AgentEnvironment {
     public static final String HOME = "/home/agent";
@@ -31,6 +32,13 @@ public final class AgentEnvironment {
         if (run.getSpec().getEnv() != null) {
             run.getSpec().getEnv().forEach(e -> env.put(e.getName(), e));
         }
+        var plainValues = new LinkedHashMap<String, String>();
+        env.values().stream().filter(e -> e.getValueFrom() == null && e.getValue() != null)
+                .forEach(e -> plainValues.put(e.getName(), e.getValue()));
+        // a variable set from a Secret or ConfigMap is the user's to keep
+        resolved.agent().derivedEnv(plainValues).entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .filter(e -> !env.containsKey(e.getKey()) || env.get(e.getKey()).getValueFrom() == null)
+                .forEach(e -> env.put(e.getKey(), plain(e.getKey(), e.getValue())));
         env.put("HOME", plain("HOME", HOME));
         var token = resolved.provider().authSecretRef();
         var tokenEnv = resolved.provider().tokenEnv();

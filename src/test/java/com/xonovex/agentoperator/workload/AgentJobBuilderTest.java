@@ -12,6 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.xonovex.agentoperator.Fixtures;
 import com.xonovex.agentoperator.agent.AgentAdapter;
 import com.xonovex.agentoperator.api.AgentRun;
@@ -65,7 +67,69 @@ class AgentJobBuilderTest {
         var job = build(Fixtures.run("fix", AgentType.OPENCODE), resolved(AgentType.OPENCODE, Map.of(), List.of()));
         assertThat(agent(job).getCommand()).containsExactly("/bin/sh", "-c",
                 "exec \"$@\" < /etc/agent-operator/prompt/prompt", "agent", "opencode", "run", "--format", "json");
-        assertThat(envByName(agent(job))).containsKeys("OPENCODE_CONFIG_CONTENT", "OPENCODE_DISABLE_AUTOUPDATE");
+        assertThat(envByName(agent(job))).containsKeys("OPENCODE_CONFIG_CONTENT", "OPENCODE_DISABLE_AUTOUPDATE",
+                "OPENCODE_DISABLE_MODELS_FETCH");
+    }
+
+    private static JsonNode opencodeConfig(Map<String, EnvVar> env) throws Exception {
+        return new ObjectMapper().readTree(env.get("OPENCODE_CONFIG_CONTENT").getValue());
+    }
+
+    @Test
+    void opencodeGetsTheProvidersAnthropicBaseUrlWithV1InItsConfig() throws Exception {
+        // Claude Code appends /v1/messages to ANTHROPIC_BASE_URL, OpenCode only /messages: one provider serves both
+        var run = Fixtures.run("fix", AgentType.OPENCODE);
+        var env = envByName(agent(build(run, resolved(AgentType.OPENCODE,
+                Map.of("ANTHROPIC_BASE_URL", "https://gateway.example.com/anthropic/"), List.of()))));
+        var config = opencodeConfig(env);
+        assertThat(config.at("/provider/anthropic/options/baseURL").asText())
+                .isEqualTo("https://gateway.example.com/anthropic/v1");
+        assertThat(config.at("/permission/edit").asText()).as("the headless permissions stay").isEqualTo("allow");
+        assertThat(env.get("ANTHROPIC_BASE_URL").getValue()).isEqualTo("https://gateway.example.com/anthropic/");
+
+        var withV1 = envByName(agent(build(run, resolved(AgentType.OPENCODE,
+                Map.of("ANTHROPIC_BASE_URL", "https://gateway.example.com/v1"), List.of()))));
+        assertThat(opencodeConfig(withV1).at("/provider/anthropic/options/baseURL").asText())
+                .isEqualTo("https://gateway.example.com/v1");
+
+        var without = envByName(agent(build(run, resolved(AgentType.OPENCODE, Map.of(), List.of()))));
+        assertThat(opencodeConfig(without).has("provider")).isFalse();
+    }
+
+    @Test
+    void opencodeKeepsAUsersOwnConfigAndBaseUrl() throws Exception {
+        var run = Fixtures.run("fix", AgentType.OPENCODE);
+        var provider = Map.of("ANTHROPIC_BASE_URL", "https://gateway.example.com");
+        run.getSpec().setEnv(List.of(env("OPENCODE_CONFIG_CONTENT",
+                "{\"provider\":{\"anthropic\":{\"options\":{\"baseURL\":\"https://other.example.com/v1\"}}}}")));
+        var own = envByName(agent(build(run, resolved(AgentType.OPENCODE, provider, List.of()))));
+        assertThat(opencodeConfig(own).at("/provider/anthropic/options/baseURL").asText())
+                .isEqualTo("https://other.example.com/v1");
+
+        run.getSpec().setEnv(List.of(env("OPENCODE_CONFIG_CONTENT", "{\"model\":\"anthropic/x\"}")));
+        var merged = opencodeConfig(envByName(agent(build(run, resolved(AgentType.OPENCODE, provider, List.of())))));
+        assertThat(merged.at("/model").asText()).isEqualTo("anthropic/x");
+        assertThat(merged.at("/provider/anthropic/options/baseURL").asText())
+                .isEqualTo("https://gateway.example.com/v1");
+
+        run.getSpec().setEnv(List.of(env("OPENCODE_CONFIG_CONTENT", "not json")));
+        assertThat(envByName(agent(build(run, resolved(AgentType.OPENCODE, provider, List.of()))))
+                .get("OPENCODE_CONFIG_CONTENT").getValue()).isEqualTo("not json");
+
+        run.getSpec().setEnv(List.of(new EnvVarBuilder().withName("OPENCODE_CONFIG_CONTENT").withNewValueFrom()
+                .withNewConfigMapKeyRef("config.json", "opencode", false).endValueFrom().build()));
+        var fromConfigMap = envByName(agent(build(run, resolved(AgentType.OPENCODE, provider, List.of()))))
+                .get("OPENCODE_CONFIG_CONTENT");
+        assertThat(fromConfigMap.getValue()).isNull();
+        assertThat(fromConfigMap.getValueFrom().getConfigMapKeyRef().getName()).isEqualTo("opencode");
+    }
+
+    @Test
+    void claudeTakesAnthropicBaseUrlAsItIs() {
+        var env = envByName(agent(build(Fixtures.run("fix", AgentType.CLAUDE), resolved(AgentType.CLAUDE,
+                Map.of("ANTHROPIC_BASE_URL", "https://gateway.example.com"), List.of()))));
+        assertThat(env.get("ANTHROPIC_BASE_URL").getValue()).isEqualTo("https://gateway.example.com");
+        assertThat(env).doesNotContainKey("OPENCODE_CONFIG_CONTENT");
     }
 
     @ParameterizedTest

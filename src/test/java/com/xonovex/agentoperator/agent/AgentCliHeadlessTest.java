@@ -1,0 +1,601 @@
+package com.xonovex.agentoperator.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import com.xonovex.agentoperator.Fixtures;
+import com.xonovex.agentoperator.api.AgentType;
+import com.xonovex.agentoperator.api.SecretKeyRef;
+import com.xonovex.agentoperator.resolve.ProviderSettings;
+import com.xonovex.agentoperator.resolve.ResolvedRun;
+import com.xonovex.agentoperator.workload.AgentEnvironment;
+import io.fabric8.kubernetes.api.model.EnvVar;
+
+/**
+ * Runs the real agent CLIs exactly as the Job does (the adapter's command, the environment the operator builds, the
+ * prompt on standard input, a non-root user) against a fake Anthropic Messages API on loopback, and checks that the
+ * prompt reaches the model byte-exact, the token is sent, the agent's tool call is carried out, and the output is
+ * JSON lines. The CLIs come from npm through src/test/agents/install-clis.sh (cached); without them the test is
+ * skipped.
+ *
+ * <p>The command reads the prompt from {@link AgentAdapter#PROMPT_FILE} in a Job; here from a temporary file through
+ * the adapters' package-private {@code command(promptFile)}, which {@code command()} delegates to, so only that path
+ * differs (asserted below). Run as root (as on the CI machines), the CLI runs as uid/gid {@value #AGENT_UID} through
+ * {@code setpriv}, like the pod's runAsUser; Claude Code refuses to bypass permissions as root.
+ */
+class AgentCliHeadlessTest {
+    static final int AGENT_UID = 1000;
+    private static final String TOKEN = "sk-test-" + UUID.randomUUID();
+    private static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(20);
+    private static final Duration RUN_TIMEOUT = Duration.ofMinutes(3);
+    private static final Path PWNED = Path.of("/tmp/pwned");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static final Map<AgentType, Path> BINARIES = new HashMap<>();
+
+    private final List<AutoCloseable> cleanup = new ArrayList<>();
+
+    @BeforeAll
+    static void installClis() throws Exception {
+        Assumptions.assumeTrue(System.getProperty("os.name").toLowerCase().contains("linux")
+                && System.getProperty("os.arch").matches("amd64|x86_64"),
+                "the pinned CLIs are installed for linux-x64 only");
+        var script = Path.of("src/test/agents/install-clis.sh").toAbsolutePath();
+        var out = Files.createTempFile("install-clis", ".out");
+        var err = Files.createTempFile("install-clis", ".err");
+        try {
+            var process = new ProcessBuilder("bash", script.toString())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            boolean done = process.waitFor(INSTALL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            if (!done) {
+                kill(process);
+            }
+            var log = Files.readString(err);
+            System.err.print(log);
+            Assumptions.assumeTrue(done && process.exitValue() == 0,
+                    () -> "cannot install the agent CLIs with " + script + " (" + (done ? "exit " + process.exitValue()
+                            : "timed out after " + INSTALL_TIMEOUT) + "):\n" + log);
+            var binDirs = Files.readAllLines(out).stream().filter(l -> !l.isBlank()).map(Path::of).toList();
+            assertThat(binDirs).hasSize(2);
+            BINARIES.put(AgentType.CLAUDE, binDirs.get(0).resolve("claude").toRealPath());
+            BINARIES.put(AgentType.OPENCODE, binDirs.get(1).resolve("opencode").toRealPath());
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        Collections.reverse(cleanup);
+        for (var c : cleanup) {
+            c.close();
+        }
+    }
+
+    /** What differs between the CLIs for this test. */
+    record Agent(AgentType type, String command, String writeTool, String pathField, String authHeader,
+            String authValue) {
+        static Agent of(AgentType type) {
+            return switch (type) {
+                case CLAUDE -> new Agent(type, "claude", "Write", "file_path", "Authorization", "Bearer " + TOKEN);
+                case OPENCODE -> new Agent(type, "opencode", "write", "filePath", "x-api-key", TOKEN);
+            };
+        }
+    }
+
+    static List<String> command(AgentAdapter adapter, String promptFile) {
+        return switch (adapter.type()) {
+            case CLAUDE -> ((ClaudeAdapter) adapter).command(promptFile);
+            case OPENCODE -> ((OpenCodeAdapter) adapter).command(promptFile);
+        };
+    }
+
+    @ParameterizedTest
+    @EnumSource(AgentType.class)
+    void theRealCliGetsTheWholePromptFromStandardInputAndRunsHeadless(AgentType type) throws Exception {
+        var agent = Agent.of(type);
+        var adapter = AgentAdapter.forType(type);
+        var marker = "MARKER-" + UUID.randomUUID();
+
+        var root = Files.createTempDirectory("agent-cli-" + agent.command() + "-");
+        cleanup.add(() -> deleteTree(root));
+        var home = Files.createDirectories(root.resolve("home"));
+        var repo = Files.createDirectories(root.resolve("repo"));
+        var promptFile = root.resolve("prompt");
+        run(repo, List.of("git", "init", "-q"), Duration.ofSeconds(30));
+        var written = repo.resolve("written-by-the-agent.txt");
+        var writtenContent = "written through the " + agent.writeTool() + " tool\n" + marker + "\n";
+
+        var prompt = nastyPrompt(marker);
+        assertThat(prompt.getBytes(StandardCharsets.UTF_8).length).as("longer than MAX_ARG_STRLEN")
+                .isGreaterThan(128 * 1024);
+        Files.writeString(promptFile, prompt, StandardCharsets.UTF_8);
+
+        var api = new FakeMessagesApi(agent, written.toString(), writtenContent);
+        cleanup.add(api);
+        var proxy = new RecordingProxy();
+        cleanup.add(proxy);
+
+        boolean asRoot = "root".equals(System.getProperty("user.name"));
+        if (asRoot) {
+            Files.deleteIfExists(PWNED);
+            run(root, List.of("chown", "-R", AGENT_UID + ":" + AGENT_UID, root.toString()), Duration.ofSeconds(30));
+            run(root, List.of("chmod", "755", root.toString()), Duration.ofSeconds(30));
+        }
+        assertThat(PWNED).as("left over from an earlier run").doesNotExist();
+
+        // the CLI's binary where the agent user can reach it (the npm cache may lie in root's home); after the
+        // chown, which must not touch the cached file
+        Path bin = Files.createDirectories(root.resolve("bin"));
+        var executable = bin.resolve(agent.command());
+        try {
+            Files.createLink(executable, BINARIES.get(type));
+        } catch (IOException | UnsupportedOperationException e) {
+            Files.copy(BINARIES.get(type), executable);
+        }
+
+        // the argv is the Job's, but for the prompt file's path
+        var argv = command(adapter, promptFile.toString());
+        var jobArgv = adapter.command();
+        assertThat(command(adapter, AgentAdapter.PROMPT_FILE)).isEqualTo(jobArgv);
+        assertThat(argv).hasSameSizeAs(jobArgv);
+        for (int i = 0; i < argv.size(); i++) {
+            if (i != 2) {
+                assertThat(argv.get(i)).isEqualTo(jobArgv.get(i));
+            }
+        }
+        assertThat(argv.get(2)).isEqualTo(jobArgv.get(2).replace(AgentAdapter.PROMPT_FILE, promptFile.toString()));
+
+        var processCommand = new ArrayList<String>();
+        if (asRoot) {
+            processCommand.addAll(List.of("setpriv", "--reuid=" + AGENT_UID, "--regid=" + AGENT_UID,
+                    "--clear-groups", "--"));
+        }
+        processCommand.addAll(argv);
+        var builder = new ProcessBuilder(processCommand).directory(repo.toFile());
+        builder.environment().clear();
+        builder.environment().putAll(jobEnvironment(adapter, api.baseUrl(), home));
+        // the image's PATH; and a proxy that records any request meant for another host than the fake API
+        builder.environment().put("PATH", bin + ":/usr/local/bin:/usr/bin:/bin");
+        for (var name : List.of("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY")) {
+            builder.environment().put(name, proxy.url());
+        }
+        builder.environment().put("NO_PROXY", "127.0.0.1");
+        builder.environment().put("no_proxy", "127.0.0.1");
+        var stdout = root.resolve("stdout");
+        var stderr = root.resolve("stderr");
+        builder.redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+
+        long start = System.nanoTime();
+        var process = builder.start();
+        cleanup.add(() -> kill(process));
+        boolean done = process.waitFor(RUN_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        if (!done) {
+            kill(process);
+        }
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        var out = Files.readString(stdout);
+        var err = Files.readString(stderr);
+        var diagnosis = "\n--- " + String.join(" ", processCommand) + "\n--- stderr:\n" + tail(err)
+                + "\n--- stdout:\n" + tail(out) + "\n--- requests: " + api.requests().stream()
+                        .map(r -> r.method() + " " + r.uri() + " " + r.status()).toList()
+                + "\n--- proxied: " + proxy.requests();
+        System.err.printf("%s: exit %s after %d ms, %d requests, %d proxied%n", agent.command(),
+                done ? process.exitValue() : "timeout", millis, api.requests().size(), proxy.requests().size());
+
+        assertThat(done).as("finished within %s%s", RUN_TIMEOUT, diagnosis).isTrue();
+        assertThat(process.exitValue()).as("exit code%s", diagnosis).isZero();
+
+        // the prompt reached the model whole, as the user's message, and no shell ran any part of it
+        var messages = api.requests().stream().filter(r -> r.isMessages() && r.json().has("tools")).toList();
+        assertThat(messages).as("requests with tools%s", diagnosis).isNotEmpty();
+        for (var request : messages) {
+            // byte-exact: one text of the user's message is the prompt file's content, not a character more or less
+            assertThat(request.firstUserTexts()).as("the user message of %s", request.uri()).contains(prompt);
+        }
+        assertThat(PWNED).doesNotExist();
+
+        // the token, as the header this variable means
+        for (var request : api.requests()) {
+            assertThat(request.header(agent.authHeader())).as("%s of %s", agent.authHeader(), request.uri())
+                    .isEqualTo(agent.authValue());
+        }
+        assertThat(api.requests()).allSatisfy(r -> assertThat(r.status()).as("status of %s", r.uri()).isEqualTo(200));
+
+        // the tool call was carried out in the working directory
+        assertThat(written).as("the file the fake model asked for%s", diagnosis).exists();
+        assertThat(Files.readString(written)).isEqualTo(writtenContent);
+        assertThat(api.toolResults()).as("tool_result sent back").isPositive();
+
+        // standard output is JSON lines
+        var events = new ArrayList<JsonNode>();
+        for (var line : out.split("\n")) {
+            if (!line.isBlank()) {
+                var event = JSON.readTree(line);
+                assertThat(event.isObject()).as("JSON object: %s", line).isTrue();
+                assertThat(event.hasNonNull("type")).as("has a type: %s", line).isTrue();
+                events.add(event);
+            }
+        }
+        assertThat(events).as("events%s", diagnosis).isNotEmpty();
+        if (type == AgentType.CLAUDE) {
+            var result = events.get(events.size() - 1);
+            assertThat(result.path("type").asText()).isEqualTo("result");
+            assertThat(result.path("is_error").asBoolean(true)).as("is_error of %s", result).isFalse();
+            assertThat(result.path("subtype").asText()).isEqualTo("success");
+            assertThat(result.path("result").asText()).isEqualTo(FakeMessagesApi.FINAL_TEXT);
+            assertThat(events).anySatisfy(e -> assertThat(e.path("type").asText()).isEqualTo("system"));
+        } else {
+            assertThat(events).noneSatisfy(e -> assertThat(e.path("type").asText()).isEqualTo("error"));
+            assertThat(events).anySatisfy(e -> {
+                assertThat(e.path("type").asText()).isEqualTo("tool_use");
+                assertThat(e.at("/part/tool").asText()).isEqualTo("write");
+                assertThat(e.at("/part/state/status").asText()).isEqualTo("completed");
+            });
+            assertThat(events).anySatisfy(e -> {
+                assertThat(e.path("type").asText()).isEqualTo("text");
+                assertThat(e.at("/part/text").asText()).isEqualTo(FakeMessagesApi.FINAL_TEXT);
+            });
+            var last = events.get(events.size() - 1);
+            assertThat(last.path("type").asText()).isEqualTo("step_finish");
+            assertThat(last.at("/part/reason").asText()).isEqualTo("stop");
+        }
+
+        // nothing but the fake API was asked; OpenCode 1.18 always tries, in the background, to npm-install
+        // @opencode-ai/plugin into a writable config dir (~/.config/opencode) that has no node_modules; no setting
+        // turns that off, and when it fails it only logs a warning
+        var expected = type == AgentType.OPENCODE ? List.of("CONNECT registry.npmjs.org:443 HTTP/1.1")
+                : List.<String>of();
+        assertThat(proxy.requests()).as("requests to other hosts").isSubsetOf(expected);
+    }
+
+    /**
+     * The agent container's environment as {@link AgentEnvironment} builds it for a provider with
+     * {@code ANTHROPIC_BASE_URL}, with the Secret's value and the emptyDir for HOME filled in.
+     */
+    static Map<String, String> jobEnvironment(AgentAdapter adapter, String baseUrl, Path home) {
+        var resolved = new ResolvedRun(adapter,
+                new ProviderSettings("fake", new SecretKeyRef("fake-credentials", "token"), adapter.defaultTokenEnv(),
+                        Map.of("ANTHROPIC_BASE_URL", baseUrl)),
+                "example.com/agent-runner:1", Duration.ofMinutes(5), Optional.empty(), "1Gi", List.of());
+        var env = new HashMap<String, String>();
+        for (EnvVar var : AgentEnvironment.build(Fixtures.run("cli", adapter.type()), resolved)) {
+            if (var.getName().equals(adapter.defaultTokenEnv())) {
+                assertThat(var.getValueFrom().getSecretKeyRef().getName()).isEqualTo("fake-credentials");
+                env.put(var.getName(), TOKEN);
+            } else if (var.getName().equals("HOME")) {
+                assertThat(var.getValue()).isEqualTo(AgentEnvironment.HOME);
+                env.put("HOME", home.toString());
+            } else {
+                assertThat(var.getValueFrom()).as(var.getName()).isNull();
+                env.put(var.getName(), var.getValue());
+            }
+        }
+        return env;
+    }
+
+    /** Multi-line, with shell syntax and quotes, over 128 KiB; what a careless command line would break. */
+    static String nastyPrompt(String marker) {
+        var text = new StringBuilder();
+        text.append("Write the file you are asked for.\n")
+                .append("Never run this: $(touch /tmp/pwned) nor `touch /tmp/pwned` nor ${HOME:+x}; exit 1\n")
+                .append("It's \"double\" and 'single' quoted, with a backslash \\ and a tab\t and unicode: ü → ✓\n")
+                .append(marker).append('\n');
+        for (int i = 0; text.length() < 140 * 1024; i++) {
+            text.append("line ").append(i).append(": '$(rm -rf ~)' \"`id`\" && echo \"$PATH\" | sh; ")
+                    .append("lorem ipsum dolor sit amet\n");
+        }
+        return text.append("END ").append(marker).append('\n').toString();
+    }
+
+    /**
+     * A fake Anthropic Messages API. A request with the write tool whose last user message holds no tool_result
+     * gets a tool_use of that tool; anything else gets {@link #FINAL_TEXT} with end_turn. Streams when asked to.
+     */
+    static final class FakeMessagesApi implements AutoCloseable {
+        static final String FINAL_TEXT = "Done: the file is written.";
+
+        record Request(String method, String uri, Map<String, List<String>> headers, byte[] body, int status) {
+            String header(String name) {
+                return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+                        .map(e -> String.join(",", e.getValue())).findFirst().orElse(null);
+            }
+
+            boolean isMessages() {
+                return uri.startsWith("/v1/messages") && !uri.startsWith("/v1/messages/count_tokens");
+            }
+
+            JsonNode json() {
+                try {
+                    return JSON.readTree(body);
+                } catch (IOException e) {
+                    throw new AssertionError("not JSON: " + uri, e);
+                }
+            }
+
+            /** The texts of the first user message: its string content, or each of its text blocks. */
+            List<String> firstUserTexts() {
+                for (var message : json().path("messages")) {
+                    if (message.path("role").asText().equals("user")) {
+                        var content = message.path("content");
+                        if (content.isTextual()) {
+                            return List.of(content.asText());
+                        }
+                        var texts = new ArrayList<String>();
+                        content.forEach(block -> texts.add(block.path("text").asText("")));
+                        return texts;
+                    }
+                }
+                return List.of();
+            }
+        }
+
+        private final Agent agent;
+        private final String path;
+        private final String content;
+        private final HttpServer server;
+        private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
+        private int toolResults;
+
+        FakeMessagesApi(Agent agent, String path, String content) throws IOException {
+            this.agent = agent;
+            this.path = path;
+            this.content = content;
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+            server.setExecutor(Executors.newFixedThreadPool(4));
+            server.createContext("/", this::handle);
+            server.start();
+        }
+
+        String baseUrl() {
+            return "http://127.0.0.1:" + server.getAddress().getPort();
+        }
+
+        List<Request> requests() {
+            synchronized (requests) {
+                return List.copyOf(requests);
+            }
+        }
+
+        synchronized int toolResults() {
+            return toolResults;
+        }
+
+        private void handle(HttpExchange exchange) throws IOException {
+            try (exchange) {
+                var body = exchange.getRequestBody().readAllBytes();
+                var uri = exchange.getRequestURI().toString();
+                int status;
+                byte[] response;
+                String contentType = "application/json";
+                if (!exchange.getRequestMethod().equals("POST") || !uri.startsWith("/v1/messages")) {
+                    status = 404;
+                    response = "{\"type\":\"error\",\"error\":{\"type\":\"not_found_error\",\"message\":\"fake\"}}"
+                            .getBytes(StandardCharsets.UTF_8);
+                } else if (uri.startsWith("/v1/messages/count_tokens")) {
+                    status = 200;
+                    response = ("{\"input_tokens\":" + Math.max(1, body.length / 4) + "}")
+                            .getBytes(StandardCharsets.UTF_8);
+                } else {
+                    var request = JSON.readTree(body);
+                    var reply = reply(request);
+                    status = 200;
+                    if (request.path("stream").asBoolean(false)) {
+                        contentType = "text/event-stream";
+                        response = stream(reply).getBytes(StandardCharsets.UTF_8);
+                    } else {
+                        response = JSON.writeValueAsBytes(reply);
+                    }
+                }
+                requests.add(new Request(exchange.getRequestMethod(), uri, Map.copyOf(exchange.getRequestHeaders()),
+                        body, status));
+                exchange.getResponseHeaders().set("Content-Type", contentType);
+                exchange.getResponseHeaders().set("request-id", "req_fake");
+                exchange.sendResponseHeaders(status, response.length);
+                exchange.getResponseBody().write(response);
+            } catch (RuntimeException | IOException e) {
+                e.printStackTrace();
+                throw e;
+            }
+        }
+
+        private ObjectNode reply(JsonNode request) {
+            boolean offersTool = false;
+            for (var tool : request.path("tools")) {
+                offersTool |= tool.path("name").asText().equals(agent.writeTool());
+            }
+            var messages = request.path("messages");
+            var last = messages.isEmpty() ? JSON.createObjectNode() : messages.get(messages.size() - 1);
+            boolean answersTool = false;
+            for (var block : last.path("content")) {
+                answersTool |= block.path("type").asText().equals("tool_result");
+            }
+            if (answersTool) {
+                synchronized (this) {
+                    toolResults++;
+                }
+            }
+            var message = JSON.createObjectNode();
+            message.put("id", "msg_" + UUID.randomUUID().toString().replace("-", ""));
+            message.put("type", "message");
+            message.put("role", "assistant");
+            message.put("model", request.path("model").asText("fake"));
+            var content = message.putArray("content");
+            if (offersTool && !answersTool) {
+                var use = content.addObject();
+                use.put("type", "tool_use");
+                use.put("id", "toolu_" + UUID.randomUUID().toString().replace("-", ""));
+                use.put("name", agent.writeTool());
+                use.putObject("input").put(agent.pathField(), path).put("content", this.content);
+                message.put("stop_reason", "tool_use");
+            } else {
+                content.addObject().put("type", "text").put("text", FINAL_TEXT);
+                message.put("stop_reason", "end_turn");
+            }
+            message.putNull("stop_sequence");
+            message.putObject("usage").put("input_tokens", 100).put("output_tokens", 20);
+            return message;
+        }
+
+        private static String stream(ObjectNode message) throws IOException {
+            var events = new StringBuilder();
+            var start = message.deepCopy();
+            start.putArray("content");
+            start.putNull("stop_reason");
+            ((ObjectNode) start.path("usage")).put("output_tokens", 1);
+            event(events, "message_start", JSON.createObjectNode().put("type", "message_start").set("message", start));
+            int index = 0;
+            for (var block : (ArrayNode) message.path("content")) {
+                var empty = (ObjectNode) block.deepCopy();
+                ObjectNode delta = JSON.createObjectNode();
+                if (block.path("type").asText().equals("tool_use")) {
+                    empty.putObject("input");
+                    delta.put("type", "input_json_delta")
+                            .put("partial_json", JSON.writeValueAsString(block.path("input")));
+                } else {
+                    empty.put("text", "");
+                    delta.put("type", "text_delta").put("text", block.path("text").asText());
+                }
+                event(events, "content_block_start", JSON.createObjectNode().put("type", "content_block_start")
+                        .put("index", index).set("content_block", empty));
+                event(events, "content_block_delta", JSON.createObjectNode().put("type", "content_block_delta")
+                        .put("index", index).set("delta", delta));
+                event(events, "content_block_stop", JSON.createObjectNode().put("type", "content_block_stop")
+                        .put("index", index));
+                index++;
+            }
+            var end = JSON.createObjectNode().put("type", "message_delta");
+            end.putObject("delta").put("stop_reason", message.path("stop_reason").asText()).putNull("stop_sequence");
+            end.putObject("usage").put("output_tokens", message.at("/usage/output_tokens").asInt());
+            event(events, "message_delta", end);
+            event(events, "message_stop", JSON.createObjectNode().put("type", "message_stop"));
+            return events.toString();
+        }
+
+        private static void event(StringBuilder events, String name, JsonNode data) throws IOException {
+            events.append("event: ").append(name).append('\n').append("data: ").append(JSON.writeValueAsString(data))
+                    .append("\n\n");
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+            ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+        }
+    }
+
+    /**
+     * A proxy that only records: the first line of every request (an absolute URL, or CONNECT host:port) and closes
+     * the connection. Set as HTTP(S)_PROXY, it shows any attempt to reach a host other than the fake API.
+     */
+    static final class RecordingProxy implements AutoCloseable {
+        private final ServerSocket socket;
+        private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
+        private final Thread thread;
+
+        RecordingProxy() throws IOException {
+            socket = new ServerSocket(0, 16, InetAddress.getLoopbackAddress());
+            thread = new Thread(this::serve, "recording-proxy");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + socket.getLocalPort();
+        }
+
+        List<String> requests() {
+            synchronized (requests) {
+                return List.copyOf(requests);
+            }
+        }
+
+        private void serve() {
+            while (!socket.isClosed()) {
+                try (Socket client = socket.accept()) {
+                    client.setSoTimeout(2000);
+                    var line = new BufferedReader(new InputStreamReader(client.getInputStream(),
+                            StandardCharsets.ISO_8859_1)).readLine();
+                    requests.add(line == null ? "(connection without a request)" : line);
+                    client.getOutputStream().write(("HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n"
+                            + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                } catch (IOException e) {
+                    if (!socket.isClosed()) {
+                        requests.add("(" + e + ")");
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    private static void run(Path dir, List<String> command, Duration timeout) throws Exception {
+        var process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+            kill(process);
+            throw new AssertionError(command + " timed out");
+        }
+        var output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.exitValue()).as("%s: %s", command, output).isZero();
+    }
+
+    private static void kill(Process process) throws InterruptedException {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    private static String tail(String text) {
+        return text.length() <= 8000 ? text : "..." + text.substring(text.length() - 8000);
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (Files.exists(root)) {
+            try (Stream<Path> paths = Files.walk(root)) {
+                for (var path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(path);
+                }
+            }
+        }
+    }
+}
