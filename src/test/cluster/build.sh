@@ -20,6 +20,7 @@ K8S_VERSION=v1.34.4   # k8s.io/kubernetes, and v0.34.4 for its staging modules
 ETCD_VERSION=v3.6.4   # go.etcd.io/etcd/server/v3, as pinned by k8s.io/kubernetes v1.34.4
 KWOK_VERSION=v0.7.0   # sigs.k8s.io/kwok
 HELM_VERSION=v3.19.0  # helm.sh/helm/v3, for the Helm chart's tests
+OLM_API_VERSION=v0.31.0  # github.com/operator-framework/api, whose operator-verify validates the OLM bundle
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cache=${AGENT_OPERATOR_CACHE:-$HOME/.cache/agent-operator}
@@ -32,6 +33,7 @@ grep -q "^require k8s.io/kubernetes $K8S_VERSION\$" "$here/k8s/go.mod" || { log 
 grep -q "^require go.etcd.io/etcd/server/v3 $ETCD_VERSION\$" "$here/etcd/go.mod" || { log "etcd/go.mod does not require etcd $ETCD_VERSION"; exit 1; }
 grep -q "^require sigs.k8s.io/kwok $KWOK_VERSION\$" "$here/kwok/go.mod" || { log "kwok/go.mod does not require kwok $KWOK_VERSION"; exit 1; }
 grep -q "^require helm.sh/helm/v3 $HELM_VERSION\$" "$here/helm/go.mod" || { log "helm/go.mod does not require helm $HELM_VERSION"; exit 1; }
+grep -q "^require github.com/operator-framework/api $OLM_API_VERSION\$" "$here/olm/go.mod" || { log "olm/go.mod does not require operator-framework/api $OLM_API_VERSION"; exit 1; }
 
 # This module set stands alone: no go.work from a parent directory.
 export GOWORK=off
@@ -110,6 +112,11 @@ fi
 # --- helm -----------------------------------------------------------------------------------
 if [[ -n $(missing helm) ]]; then
   go_build "$here/helm" "-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION" "" helm=helm.sh/helm/v3/cmd/helm
+fi
+
+# --- OLM bundle validator -------------------------------------------------------------------
+if [[ -n $(missing operator-verify) ]]; then
+  go_build "$here/olm" "-s -w" "" operator-verify=github.com/operator-framework/api/cmd/operator-verify
 fi
 
 # --- io.fabric8:kube-api-test offline layout -----------------------------------------------
