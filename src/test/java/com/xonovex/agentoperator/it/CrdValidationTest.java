@@ -2,7 +2,9 @@ package com.xonovex.agentoperator.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -150,7 +152,12 @@ class CrdValidationTest extends ClusterTest {
 
     @Test
     void theSpecIsImmutableAfterCreation() {
-        var created = client.resource(run(s -> { })).create();
+        var first = client.resource(run(s -> { })).create();
+        // the operator in this JVM writes the run's status once (Pending: no provider); an update sent with the
+        // resourceVersion from before that write would get 409 Conflict instead of the validation error
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> client.resource(first).get().getAdditionalProperties().get("status") != null);
+        var created = client.resource(first).get();
         @SuppressWarnings("unchecked")
         var spec = (Map<String, Object>) created.getAdditionalProperties().get("spec");
         spec.put("prompt", "something else");
