@@ -60,7 +60,6 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.Transforming
 @RBACRule(apiGroups = "", resources = "events", verbs = "create")
 @RBACRule(apiGroups = AgentRun.GROUP, resources = { "agentproviders", "agentconfigs" }, verbs = { "get", "list",
         "watch" })
-@RBACRule(apiGroups = "coordination.k8s.io", resources = "leases", verbs = { "get", "create", "update", "patch" })
 public class AgentRunReconciler implements Reconciler<AgentRun> {
     public static final String NAME = "agentrun";
     private static final Logger LOG = Logger.getLogger(AgentRunReconciler.class);

@@ -60,6 +60,12 @@ public final class RunStatuses {
 
     public static AgentRunStatus observed(AgentRun run, Observation observation, String agent, String jobName,
             String pvcName, String now) {
+        var current = run.getStatus() == null ? null : run.getStatus().getPhase();
+        if (current != null && !observation.phase().isTerminal() && observation.phase().ordinal() < current.ordinal()) {
+            // Phases only move forward. When the deadline passes the Job controller deletes the pod before it sets
+            // the Job's Failed condition: for a moment the Job has no pod, which is not "waiting for a pod again".
+            return copyOf(run);
+        }
         var status = copyOf(run);
         var phase = observation.phase();
         status.setPhase(phase);
