@@ -1,6 +1,7 @@
 package com.xonovex.agentoperator.api;
 
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.quarkiverse.operatorsdk.annotations.CSVMetadata;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -11,6 +12,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
  * Namespace defaults for AgentRuns. The operator uses the one named {@value #DEFAULT_NAME}, or the only one in the
  * namespace.
  */
+@CSVMetadata(displayName = "Agent Config", description = "Namespace defaults for agent runs: agent, providers, image, timeout, storage, env")
 @Group(AgentRun.GROUP)
 @Version(AgentRun.VERSION)
 @ShortNames({ "acfg", "acfgs" })

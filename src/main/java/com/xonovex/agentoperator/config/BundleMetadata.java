@@ -13,6 +13,23 @@ import io.quarkiverse.operatorsdk.annotations.SharedCSVMetadata;
                 credentials from a Secret), and a locked-down pod that runs the agent with the prompt delivered \
                 as a file. AgentProviders keep provider settings and tokens in Secrets; AgentConfigs hold \
                 namespace defaults. Runs go Pending, Initializing, Running, then Succeeded, Failed or TimedOut.""",
+        annotations = @CSVMetadata.Annotations(
+                capabilities = "Basic Install",
+                categories = "Developer Tools, AI/Machine Learning",
+                containerImage = "ghcr.io/xonovex/agent-operator:0.1.0-SNAPSHOT",
+                repository = "https://github.com/xonovex/agent-operator",
+                almExamples = """
+                        [{"apiVersion":"agent.xonovex.com/v1alpha1","kind":"AgentProvider",\
+                        "metadata":{"name":"gemini-provider"},"spec":{"displayName":"Google Gemini",\
+                        "agentTypes":["claude"],"authTokenSecretRef":{"name":"gemini-credentials","key":"api-key"},\
+                        "environment":{"ANTHROPIC_BASE_URL":"http://litellm-proxy:8317"}}},\
+                        {"apiVersion":"agent.xonovex.com/v1alpha1","kind":"AgentConfig","metadata":{"name":"default"},\
+                        "spec":{"defaultAgent":"claude","defaultProviders":{"claude":"gemini-provider"},\
+                        "defaultTimeout":"1h","storageSize":"10Gi"}},\
+                        {"apiVersion":"agent.xonovex.com/v1alpha1","kind":"AgentRun","metadata":{"name":"fix-auth-bug"},\
+                        "spec":{"agent":"claude","providerRef":"gemini-provider","repository":\
+                        {"url":"https://github.com/org/repo.git","branch":"feature/auth"},\
+                        "prompt":"Fix the authentication bug in the login handler","timeout":"30m"}}]"""),
         keywords = { "ai", "agents", "claude", "opencode", "jobs" },
         maturity = "alpha",
         minKubeVersion = "1.30.0",
