@@ -1,17 +1,12 @@
 package com.xonovex.agentoperator.api;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.fabric8.kubernetes.api.model.Condition;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class AgentProviderStatus {
+public class AgentProviderStatus extends ObservedStatus {
     private boolean ready;
-    private List<Condition> conditions = new ArrayList<>();
-    private Long observedGeneration;
 
     public boolean isReady() {
         return ready;
@@ -21,31 +16,13 @@ public class AgentProviderStatus {
         this.ready = ready;
     }
 
-    public List<Condition> getConditions() {
-        return conditions;
-    }
-
-    public void setConditions(List<Condition> conditions) {
-        this.conditions = conditions == null ? new ArrayList<>() : conditions;
-    }
-
-    public Long getObservedGeneration() {
-        return observedGeneration;
-    }
-
-    public void setObservedGeneration(Long observedGeneration) {
-        this.observedGeneration = observedGeneration;
-    }
-
     @Override
     public boolean equals(Object o) {
-        return o instanceof AgentProviderStatus other && ready == other.ready
-                && Objects.equals(conditions, other.conditions)
-                && Objects.equals(observedGeneration, other.observedGeneration);
+        return o instanceof AgentProviderStatus other && sameObservation(other) && ready == other.ready;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(ready, conditions, observedGeneration);
+        return Objects.hash(observationHash(), ready);
     }
 }

@@ -1,18 +1,14 @@
 package com.xonovex.agentoperator.api;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.fabric8.kubernetes.api.model.Condition;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class AgentRunStatus {
+public class AgentRunStatus extends ObservedStatus {
     private Phase phase;
     /** The agent that was resolved for this run. */
     private String agent;
-    private List<Condition> conditions = new ArrayList<>();
     private String jobName;
     private String podName;
     private String workspacePVC;
@@ -20,7 +16,6 @@ public class AgentRunStatus {
     private String completionTime;
     private Integer exitCode;
     private String message;
-    private Long observedGeneration;
 
     public Phase getPhase() {
         return phase;
@@ -36,14 +31,6 @@ public class AgentRunStatus {
 
     public void setAgent(String agent) {
         this.agent = agent;
-    }
-
-    public List<Condition> getConditions() {
-        return conditions;
-    }
-
-    public void setConditions(List<Condition> conditions) {
-        this.conditions = conditions == null ? new ArrayList<>() : conditions;
     }
 
     public String getJobName() {
@@ -102,30 +89,21 @@ public class AgentRunStatus {
         this.message = message;
     }
 
-    public Long getObservedGeneration() {
-        return observedGeneration;
-    }
-
-    public void setObservedGeneration(Long observedGeneration) {
-        this.observedGeneration = observedGeneration;
-    }
-
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof AgentRunStatus other)) {
             return false;
         }
-        return phase == other.phase && Objects.equals(agent, other.agent)
-                && Objects.equals(conditions, other.conditions) && Objects.equals(jobName, other.jobName)
+        return sameObservation(other) && phase == other.phase && Objects.equals(agent, other.agent)
+                && Objects.equals(jobName, other.jobName)
                 && Objects.equals(podName, other.podName) && Objects.equals(workspacePVC, other.workspacePVC)
                 && Objects.equals(startTime, other.startTime) && Objects.equals(completionTime, other.completionTime)
-                && Objects.equals(exitCode, other.exitCode) && Objects.equals(message, other.message)
-                && Objects.equals(observedGeneration, other.observedGeneration);
+                && Objects.equals(exitCode, other.exitCode) && Objects.equals(message, other.message);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(phase, agent, conditions, jobName, podName, workspacePVC, startTime, completionTime,
-                exitCode, message, observedGeneration);
+        return Objects.hash(observationHash(), phase, agent, jobName, podName, workspacePVC, startTime,
+                completionTime, exitCode, message);
     }
 }

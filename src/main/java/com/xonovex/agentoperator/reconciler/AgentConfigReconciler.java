@@ -19,7 +19,6 @@ import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfig
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
-import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -78,11 +77,7 @@ public class AgentConfigReconciler implements Reconciler<AgentConfig> {
         if (Objects.equals(previous, next)) {
             return UpdateControl.noUpdate();
         }
-        var fresh = new AgentConfig();
-        fresh.getMetadata().setName(meta.getName());
-        fresh.getMetadata().setNamespace(meta.getNamespace());
-        fresh.setStatus(next);
-        PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(config, fresh, context);
+        StatusPatch.apply(config, next, context, AgentConfig::new);
         boolean wasReady = previous != null && Conditions.isTrue(previous.getConditions(), READY);
         if (previous == null || wasReady != ready) {
             LOG.infof("%s/%s: ready=%s: %s", meta.getNamespace(), meta.getName(), ready, message);

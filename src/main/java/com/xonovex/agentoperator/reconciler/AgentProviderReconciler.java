@@ -20,7 +20,6 @@ import io.quarkiverse.operatorsdk.annotations.RBACRule;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
-import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -79,11 +78,7 @@ public class AgentProviderReconciler implements Reconciler<AgentProvider> {
         if (Objects.equals(previous, next)) {
             return UpdateControl.noUpdate();
         }
-        var fresh = new AgentProvider();
-        fresh.getMetadata().setName(meta.getName());
-        fresh.getMetadata().setNamespace(meta.getNamespace());
-        fresh.setStatus(next);
-        PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(provider, fresh, context);
+        StatusPatch.apply(provider, next, context, AgentProvider::new);
         if (previous == null || previous.isReady() != ready) {
             LOG.infof("%s: ready=%s: %s", who, ready, message);
             Events.emit(context.getClient(), provider, ready ? Events.NORMAL : Events.WARNING,

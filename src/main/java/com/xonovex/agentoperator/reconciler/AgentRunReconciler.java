@@ -35,7 +35,6 @@ import io.quarkiverse.operatorsdk.annotations.RBACRule;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
-import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -185,11 +184,7 @@ public class AgentRunReconciler implements Reconciler<AgentRun> {
         if (Objects.equals(previous, next)) {
             return;
         }
-        var fresh = new AgentRun();
-        fresh.getMetadata().setName(run.getMetadata().getName());
-        fresh.getMetadata().setNamespace(run.getMetadata().getNamespace());
-        fresh.setStatus(next);
-        PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(run, fresh, context);
+        StatusPatch.apply(run, next, context, AgentRun::new);
 
         var before = previous == null ? null : previous.getPhase();
         if (before != next.getPhase() || !Objects.equals(previous == null ? null : previous.getMessage(),
