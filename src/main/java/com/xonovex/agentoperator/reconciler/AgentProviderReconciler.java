@@ -4,9 +4,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 import org.jboss.logging.Logger;
 
@@ -14,8 +12,6 @@ import com.xonovex.agentoperator.api.AgentProvider;
 import com.xonovex.agentoperator.api.AgentProviderStatus;
 import com.xonovex.agentoperator.resolve.RunResolver;
 import com.xonovex.agentoperator.status.Conditions;
-import io.fabric8.kubernetes.api.model.Secret;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.quarkiverse.operatorsdk.annotations.RBACRule;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -24,29 +20,22 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 
 /** Sets an AgentProvider's status.ready: true only while its token Secret and key exist. */
 @ControllerConfiguration(name = AgentProviderReconciler.NAME)
-@RBACRule(apiGroups = "", resources = "secrets", verbs = { "get", "list", "watch" })
+@RBACRule(apiGroups = "", resources = "secrets", verbs = { "get", "watch" })
 @RBACRule(apiGroups = "", resources = "events", verbs = "create")
 public class AgentProviderReconciler implements Reconciler<AgentProvider> {
     public static final String NAME = "agentprovider";
     public static final String READY = "Ready";
     private static final Logger LOG = Logger.getLogger(AgentProviderReconciler.class);
 
+    private SecretWatches<AgentProvider> secretWatches;
+
     @Override
     public List<EventSource<?, AgentProvider>> prepareEventSources(EventSourceContext<AgentProvider> context) {
-        IndexerResourceCache<AgentProvider> providers = context.getPrimaryCache();
-        var secrets = InformerEventSourceConfiguration.from(Secret.class, AgentProvider.class)
-                .withName("secrets")
-                .withNamespacesInheritedFromController()
-                .withItemStore(new TransformingItemStore<>(SecretKeysOnly::strip))
-                .withSecondaryToPrimaryMapper((Secret secret) -> providersUsing(providers, secret))
-                .build();
-        return List.of(new InformerEventSource<>(secrets, context));
+        secretWatches = new SecretWatches<>(context.getClient());
+        return List.of(secretWatches);
     }
 
     @Override
@@ -57,13 +46,18 @@ public class AgentProviderReconciler implements Reconciler<AgentProvider> {
         boolean ready;
         String reason;
         String message;
+        var id = ResourceID.fromResource(provider);
         if (ref == null) {
+            secretWatches.retainOnly(id, Set.of());
             ready = true;
             reason = "NoTokenRequired";
             message = "the provider names no auth token Secret";
         } else {
-            var missing = RunResolver.missingSecretKey(ref, cachedSecret(context, meta.getNamespace(), ref.getName()),
-                    "auth token");
+            // the provider keeps watching its Secret: readiness follows it as it appears and disappears
+            var secretId = new ResourceID(ref.getName(), meta.getNamespace());
+            var secret = secretWatches.watchAndGet(id, secretId);
+            secretWatches.retainOnly(id, Set.of(secretId));
+            var missing = RunResolver.missingSecretKey(ref, secret, "auth token");
             ready = missing.isEmpty();
             reason = missing.map(m -> m.reason()).orElse("SecretFound");
             message = missing.map(m -> m.message())
@@ -85,21 +79,5 @@ public class AgentProviderReconciler implements Reconciler<AgentProvider> {
                     ready ? "Ready" : reason, message);
         }
         return UpdateControl.noUpdate();
-    }
-
-    private static Set<ResourceID> providersUsing(IndexerResourceCache<AgentProvider> providers, Secret secret) {
-        var name = secret.getMetadata().getName();
-        return providers.list(secret.getMetadata().getNamespace(), p -> p.getSpec() != null
-                && p.getSpec().getAuthTokenSecretRef() != null
-                && name.equals(p.getSpec().getAuthTokenSecretRef().getName()))
-                .map(ResourceID::fromResource)
-                .collect(Collectors.toSet());
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Optional<Secret> cachedSecret(Context<AgentProvider> context, String namespace, String name) {
-        var source = (InformerEventSource<Secret, AgentProvider>) context.eventSourceRetriever()
-                .getEventSourceFor(Secret.class, "secrets");
-        return source.get(new ResourceID(name, namespace));
     }
 }

@@ -26,7 +26,6 @@ import com.xonovex.agentoperator.workload.PromptConfigMapBuilder;
 import com.xonovex.agentoperator.workload.WorkspacePvcBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -43,19 +42,19 @@ import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
-import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 
 /**
  * Turns an AgentRun into a workspace PVC, a prompt ConfigMap and a Job, then follows the Job and its pod to set the
- * run's phase. Reacts to events on Jobs, Pods, AgentProviders, AgentConfigs and Secrets; it never polls.
+ * run's phase. Reacts to events on Jobs, Pods, AgentProviders, AgentConfigs and the Secrets a waiting run names;
+ * it never polls.
  */
 @ControllerConfiguration(name = AgentRunReconciler.NAME)
 // What the operator really calls, beyond its own AgentRuns: children are created once and only read after that;
-// Secrets are only watched for the existence of keys (their values are dropped before caching).
+// Secrets are read and watched one by one, by name, only while a run waits for them (no list, no Secret cache).
 @RBACRule(apiGroups = "batch", resources = "jobs", verbs = { "get", "list", "watch", "create" })
 @RBACRule(apiGroups = "", resources = "pods", verbs = { "get", "list", "watch" })
 @RBACRule(apiGroups = "", resources = { "persistentvolumeclaims", "configmaps" }, verbs = "create")
-@RBACRule(apiGroups = "", resources = "secrets", verbs = { "get", "list", "watch" })
+@RBACRule(apiGroups = "", resources = "secrets", verbs = { "get", "watch" })
 @RBACRule(apiGroups = "", resources = "events", verbs = "create")
 @RBACRule(apiGroups = AgentRun.GROUP, resources = { "agentproviders", "agentconfigs" }, verbs = { "get", "list",
         "watch" })
@@ -65,6 +64,7 @@ public class AgentRunReconciler implements Reconciler<AgentRun> {
 
     private final OperatorConfig config;
     private final RunMetrics metrics;
+    private SecretWatches<AgentRun> secretWatches;
 
     public AgentRunReconciler(OperatorConfig config, RunMetrics metrics) {
         this.config = config;
@@ -98,26 +98,23 @@ public class AgentRunReconciler implements Reconciler<AgentRun> {
                 .withNamespacesInheritedFromController()
                 .withSecondaryToPrimaryMapper(AgentRunReconciler.<AgentConfig> waitingRunsInNamespace(runs))
                 .build();
-        var secrets = InformerEventSourceConfiguration.from(Secret.class, AgentRun.class)
-                .withName("secrets")
-                .withNamespacesInheritedFromController()
-                .withItemStore(new TransformingItemStore<>(SecretKeysOnly::strip))
-                .withSecondaryToPrimaryMapper(AgentRunReconciler.<Secret> waitingRunsInNamespace(runs))
-                .build();
+        secretWatches = new SecretWatches<>(context.getClient());
         return List.of(
                 new InformerEventSource<>(jobs, context),
                 new InformerEventSource<>(pods, context),
                 new InformerEventSource<>(providers, context),
                 new InformerEventSource<>(configs, context),
-                new InformerEventSource<>(secrets, context));
+                secretWatches);
     }
 
     @Override
     public UpdateControl<AgentRun> reconcile(AgentRun run, Context<AgentRun> context) {
         var who = run.getMetadata().getNamespace() + "/" + run.getMetadata().getName();
         var current = run.getStatus();
+        var id = ResourceID.fromResource(run);
         if (current != null && current.getPhase() != null && current.getPhase().isTerminal()) {
             // a terminal run never changes phase again, whatever happens to its Job afterwards
+            secretWatches.retainOnly(id, Set.of());
             return UpdateControl.noUpdate();
         }
         var now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
@@ -127,6 +124,7 @@ public class AgentRunReconciler implements Reconciler<AgentRun> {
 
         AgentRunStatus next;
         if (job.isPresent()) {
+            secretWatches.retainOnly(id, Set.of());
             var pods = context.getSecondaryResourcesAsStream(Pod.class).toList();
             var observation = PhaseDeriver.observe(job.get(), pods);
             var agent = job.get().getMetadata().getLabels().get(Labels.AGENT_TYPE);
@@ -141,7 +139,11 @@ public class AgentRunReconciler implements Reconciler<AgentRun> {
     /** Resolves the run and creates its children, or says why it has to wait. */
     private AgentRunStatus start(AgentRun run, Context<AgentRun> context, String who, String jobName, String pvcName,
             String now) {
-        var resolution = RunResolver.resolve(run, new InformerClusterState(context), config);
+        var id = ResourceID.fromResource(run);
+        var cluster = new InformerClusterState(context, id, secretWatches);
+        var resolution = RunResolver.resolve(run, cluster, config);
+        // a waiting run keeps watching the Secrets it looked at; a started one needs none
+        secretWatches.retainOnly(id, resolution instanceof Resolution.Blocked ? cluster.secretsRead() : Set.of());
         var agentName = run.getSpec().getAgent() == null ? null : run.getSpec().getAgent().value();
         if (resolution instanceof Resolution.Blocked blocked) {
             LOG.infof("%s: waiting: %s", who, blocked.message());
@@ -207,7 +209,7 @@ public class AgentRunReconciler implements Reconciler<AgentRun> {
     }
 
     /**
-     * A provider, config or Secret matters only to runs still waiting for one; those in the same namespace are
+     * A provider or config matters only to runs still waiting for one; those in the same namespace are
      * woken up, and resolution tells whether it was the missing piece.
      */
     private static <R extends HasMetadata> SecondaryToPrimaryMapper<R> waitingRunsInNamespace(

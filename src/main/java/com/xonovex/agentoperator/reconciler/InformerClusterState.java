@@ -1,7 +1,9 @@
 package com.xonovex.agentoperator.reconciler;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import com.xonovex.agentoperator.api.AgentConfig;
 import com.xonovex.agentoperator.api.AgentProvider;
@@ -12,12 +14,25 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 
-/** Resolution's view of the cluster, read from the controller's informer caches: no API call per reconcile. */
+/**
+ * Resolution's view of the cluster: providers and configs from the controller's informer caches; Secrets read by
+ * name, each watched from then on for the waiting run (see {@link SecretWatches}).
+ */
 final class InformerClusterState implements ClusterState {
     private final Context<? extends HasMetadata> context;
+    private final ResourceID run;
+    private final SecretWatches<?> secrets;
+    private final Set<ResourceID> secretsRead = new HashSet<>();
 
-    InformerClusterState(Context<? extends HasMetadata> context) {
+    InformerClusterState(Context<? extends HasMetadata> context, ResourceID run, SecretWatches<?> secrets) {
         this.context = context;
+        this.run = run;
+        this.secrets = secrets;
+    }
+
+    /** The Secrets resolution looked at: those a waiting run keeps watching. */
+    Set<ResourceID> secretsRead() {
+        return secretsRead;
     }
 
     @Override
@@ -27,7 +42,9 @@ final class InformerClusterState implements ClusterState {
 
     @Override
     public Optional<Secret> secret(String namespace, String name) {
-        return source(Secret.class).get(new ResourceID(name, namespace));
+        var id = new ResourceID(name, namespace);
+        secretsRead.add(id);
+        return secrets.watchAndGet(run, id);
     }
 
     @Override

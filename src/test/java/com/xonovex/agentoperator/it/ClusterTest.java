@@ -14,7 +14,7 @@ public abstract class ClusterTest {
     protected String namespace;
 
     @BeforeEach
-    void createNamespace() {
+    protected void createNamespace() {
         KubeApiServerResource.startServer();
         client = KubeApiServerResource.newClient();
         namespace = "t-" + UUID.randomUUID().toString().substring(0, 8);
@@ -23,7 +23,7 @@ public abstract class ClusterTest {
     }
 
     @AfterEach
-    void closeClient() {
+    protected void closeClient() {
         client.close();
     }
 }
