@@ -14,9 +14,14 @@ partial="$WORKSPACE/.repo.partial"
 
 if [ -r "$creds/token" ] || [ -r "$creds/password" ]; then
   # A credential helper given through the environment: active for this script's git commands, stored nowhere.
+  # It answers only for the repository's own host, so a redirect elsewhere never receives the credentials.
+  case "$GIT_REPO_URL" in
+    https://* | http://*) rest="${GIT_REPO_URL#*://}"; export GIT_CREDENTIAL_HOST="${rest%%/*}" ;;
+    *) export GIT_CREDENTIAL_HOST="" ;;
+  esac
   export GIT_CONFIG_COUNT=1
   export GIT_CONFIG_KEY_0=credential.helper
-  export GIT_CONFIG_VALUE_0='!f() { test "$1" = get || exit 0; c=$GIT_CREDENTIALS_DIR; u=x-access-token; if [ -r "$c/username" ]; then u=$(cat "$c/username"); fi; if [ -r "$c/token" ]; then p=$(cat "$c/token"); else p=$(cat "$c/password"); fi; printf "username=%s\npassword=%s\n" "$u" "$p"; }; f'
+  export GIT_CONFIG_VALUE_0='!f() { test "$1" = get || exit 0; h=; while IFS= read -r l; do case "$l" in host=*) h="${l#host=}";; esac; done; test -n "$h" && test "$h" = "$GIT_CREDENTIAL_HOST" || exit 0; c=$GIT_CREDENTIALS_DIR; u=x-access-token; if [ -r "$c/username" ]; then u=$(cat "$c/username"); fi; if [ -r "$c/token" ]; then p=$(cat "$c/token"); else p=$(cat "$c/password"); fi; printf "username=%s\npassword=%s\n" "$u" "$p"; }; f'
   echo "git-clone: using https credentials from the credentials Secret"
 fi
 

@@ -405,6 +405,22 @@ class GitCloneScriptTest {
     }
 
     @Test
+    void httpsCredentialsGoOnlyToTheRepositorysOwnHost() throws Exception {
+        Files.writeString(creds.resolve("token"), TOKEN);
+        // git is sent to another host than the repository's (as a redirect would): the helper must not answer
+        var real = java.net.URI.create(http.url("private"));
+        var base = real.getScheme() + "://" + real.getAuthority() + "/";
+        Files.writeString(home.resolve(".gitconfig"), "[url \"" + base + "\"]\n\tinsteadOf = https://repo.example/\n");
+        int seen = http.users.size();
+        Result r = run(Map.of("GIT_REPO_URL", "https://repo.example" + real.getPath()));
+        assertThat(r.exit()).as(r.output()).isNotZero();
+        assertThat(r.stderr()).contains("terminal prompts disabled");
+        assertThat(http.users.subList(seen, http.users.size())).as("no credentials reached the other host").isEmpty();
+        assertSecretNowhere(TOKEN, r);
+        Files.delete(home.resolve(".gitconfig"));
+    }
+
+    @Test
     void httpsWithAWrongTokenFailsWithoutPrompting() throws Exception {
         String wrong = "wrong-" + UUID.randomUUID();
         Files.writeString(creds.resolve("token"), wrong);
