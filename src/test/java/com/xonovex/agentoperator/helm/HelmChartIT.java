@@ -122,7 +122,8 @@ class HelmChartIT {
     @Test
     void valuesChangeWhatTheyName() throws Exception {
         var resources = template("ops", "--set", "app.replicas=2", "--set", "app.serviceMonitor.enabled=true",
-                "--set", "app.image=example.com/op:9", "--set", "app.imagePullPolicy=Always",
+                "--set", "app.image.repository=example.com/op", "--set", "app.image.tag=9",
+                "--set", "app.image.pullPolicy=Always",
                 "--set", "app.envs.QUARKUS_LOG_LEVEL=DEBUG",
                 "--set", "app.envs.AGENT_OPERATOR_DEFAULT_IMAGE=example.com/runner:2",
                 "--set", "app.envs.QUARKUS_OPERATOR_SDK_CONTROLLERS_AGENTRUN_NAMESPACES=team-a",
