@@ -5,8 +5,20 @@
 # Everything it started is stopped, and the temp dir removed, on success and on failure.
 # With --full it also starts kube-controller-manager, kube-scheduler and kwok, registers a
 # fake node and waits for a Job to complete on it.
-# Usage: smoke.sh [--full]   (runs build.sh first; that builds nothing when all is cached)
+# With --serve it leaves everything running after the checks: it prints "KUBECONFIG=<path>" on
+# stdout (an admin kubeconfig, system:masters) and serves until it gets SIGTERM or SIGINT, or its
+# parent process exits; then it cleans up as usual and exits 0 (used by src/test/perf/).
+# Usage: smoke.sh [--full] [--serve]   (runs build.sh first; that builds nothing when all is cached)
 set -euo pipefail
+
+full=false serve=false
+for arg in "$@"; do
+  case $arg in
+    --full) full=true ;;
+    --serve) serve=true ;;
+    *) echo "usage: smoke.sh [--full] [--serve]" >&2; exit 2 ;;
+  esac
+done
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 K8S_VERSION=v1.34.4
@@ -134,7 +146,22 @@ k -n smoke create configmap probe --from-literal=hello=world >/dev/null
 [[ $(k -n smoke get configmap probe -o jsonpath='{.data.hello}') == world ]]
 log "OK: etcd $("$bin/etcd" --version | sed -n 's/^etcd Version: //p') + kube-apiserver $server_version"
 
-[[ ${1:-} == --full ]] || exit 0
+# --serve: keep the control plane up for the caller, until told to stop or orphaned.
+serve_or_exit() {
+  $serve || exit 0
+  local parent=$PPID
+  echo "KUBECONFIG=$kc"
+  log "serving; stop with SIGTERM or SIGINT"
+  trap 'exit 0' INT TERM
+  while kill -0 "$parent" 2>/dev/null; do
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null || { log "process $pid exited"; exit 1; }; done
+    sleep 1
+  done
+  log "parent $parent is gone"
+  exit 0
+}
+
+$full || serve_or_exit
 
 # --- --full: kube-controller-manager, kube-scheduler, kwok; a fake node runs a Job -------
 "$bin/kube-controller-manager" --kubeconfig="$kc" --leader-elect=false --secure-port=0 \
@@ -188,3 +215,4 @@ YAML
 k -n smoke wait --for=condition=Complete job/probe --timeout=90s
 k -n smoke get job,pods -o wide
 log "OK (--full): Job completed on a kwok node"
+serve_or_exit

@@ -1,0 +1,205 @@
+#!/usr/bin/env bash
+# Startup time and memory of the packaged operator (target/quarkus-app), in three variants:
+#   JDK 17              java -jar quarkus-run.jar                     (the default build)
+#   JDK 25              java -jar quarkus-run.jar                     (the same build)
+#   JDK 25 + AOT cache  java -XX:AOTCache=app.aot -jar quarkus-run.jar (built with -Paot on JDK 25, see pom.xml)
+# Each is started RUNS times against a real kube-apiserver (src/test/cluster/smoke.sh --serve: etcd +
+# kube-apiserver on loopback, the CRDs from kubernetes/crd/ applied), with leader election off and a free
+# HTTP port. Measured per start: wall time from exec to the first 200 from /q/health/ready (polled every
+# 20 ms), the "started in" that Quarkus logs, CPU time (user + system) used until ready, and VmRSS once
+# ready and again after IDLE seconds. Runs are
+# interleaved (17, 25, 25+AOT, 17, ...) after one unmeasured warm-up round, so background load spreads
+# over all variants. Prints a markdown table (median, min-max); raw numbers go to target/perf/runs.csv.
+# Everything it starts is stopped on exit (also on failure or Ctrl-C).
+#
+# Usage: src/test/perf/measure-startup.sh [-n RUNS] [--idle SECONDS] [--skip-build]
+#   -n RUNS        starts per variant (default 5)
+#   --idle S       seconds to wait after ready before the second RSS reading (default 5)
+#   --skip-build   reuse target/perf/plain and target/perf/aot from an earlier run
+# Environment: JDK17_HOME (default /usr/lib/jvm/java-17-openjdk-amd64), JDK25_HOME (default
+# /usr/lib/jvm/temurin-25-jdk-amd64). The AOT cache only works on the JDK build that created it.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/../../.." && pwd)
+runs=5 idle=5 build=true warmup=1
+while (($#)); do
+  case $1 in
+    -n) runs=$2; shift 2 ;;
+    --idle) idle=$2; shift 2 ;;
+    --skip-build) build=false; shift ;;
+    *) echo "usage: measure-startup.sh [-n RUNS] [--idle SECONDS] [--skip-build]" >&2; exit 2 ;;
+  esac
+done
+[[ $runs =~ ^[1-9][0-9]*$ && $idle =~ ^[0-9]+$ ]] || { echo "RUNS must be >= 1, IDLE >= 0" >&2; exit 2; }
+JDK17_HOME=${JDK17_HOME:-/usr/lib/jvm/java-17-openjdk-amd64}
+JDK25_HOME=${JDK25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+for j in "$JDK17_HOME" "$JDK25_HOME"; do [[ -x $j/bin/java ]] || { echo "no JDK at $j" >&2; exit 2; }; done
+
+out=$root/target/perf
+work=$(mktemp -d "${TMPDIR:-/tmp}/measure-startup.XXXXXX")
+smoke_pid= op_pid=
+
+log() { echo "measure-startup.sh: $*" >&2; }
+
+stop_pid() { # pid: SIGTERM, SIGKILL after 15 s, reap
+  local pid=$1 i
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for ((i = 0; i < 150; i++)); do
+    [[ $(ps -o stat= -p "$pid" 2>/dev/null) == [^Z]* ]] || break
+    sleep 0.1
+  done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  [[ -z $op_pid ]] || stop_pid "$op_pid"
+  [[ -z $smoke_pid ]] || stop_pid "$smoke_pid" # smoke.sh stops etcd and kube-apiserver itself
+  if ((rc != 0)); then
+    for f in "$work"/*.log "$work"/smoke.err; do
+      [[ -f $f ]] || continue
+      log "--- last lines of $(basename "$f") ---"
+      tail -n 20 "$f" >&2 || true
+    done
+    log "FAILED (exit $rc)"
+  fi
+  rm -rf "$work"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+free_port() {
+  local p
+  while :; do
+    p=$((20000 + RANDOM % 30000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
+  done
+}
+
+# --- build: the AOT variant first (JDK 25, -Paot), then the default build (JDK 17), so target/quarkus-app
+# --- ends up as the normal build. Each is copied to target/perf/ (cp -a keeps the jar times the cache checks).
+package() { # name java-home maven-args...
+  local name=$1 jh=$2
+  shift 2
+  log "packaging '$name' with $jh: ./mvnw -B package -DskipTests $*"
+  if ! (cd "$root" && JAVA_HOME=$jh ./mvnw -B package -DskipTests "$@") >"$out/build-$name.log" 2>&1; then
+    tail -n 40 "$out/build-$name.log" >&2
+    log "build '$name' failed, see $out/build-$name.log"
+    exit 1
+  fi
+  rm -rf "${out:?}/$name"
+  cp -a "$root/target/quarkus-app" "$out/$name"
+  rm -f "$out/$name/app.aotconf" # the training record; only needed to create app.aot
+}
+if $build; then
+  mkdir -p "$out"
+  package aot "$JDK25_HOME" -Paot
+  if [[ ! -s $out/aot/app.aot ]]; then
+    grep -iE 'aot|appcds' "$out/build-aot.log" >&2 || true
+    log "the -Paot build made no app.aot (see $out/build-aot.log)"
+    exit 1
+  fi
+  package plain "$JDK17_HOME" '-P!aot'
+  [[ ! -e $out/plain/app.aot ]] || { log "the default build has an app.aot"; exit 1; }
+fi
+for d in plain aot; do [[ -f $out/$d/quarkus-run.jar ]] || { log "no $out/$d/quarkus-run.jar: run without --skip-build"; exit 1; }; done
+
+# --- a Kubernetes API server, and the CRDs ---------------------------------------------------------
+bin=$("$root/src/test/cluster/build.sh" | tail -n 1)
+"$root/src/test/cluster/smoke.sh" --serve >"$work/smoke.out" 2>"$work/smoke.err" &
+smoke_pid=$!
+start=$SECONDS
+until kc=$(sed -n 's/^KUBECONFIG=//p' "$work/smoke.out") && [[ -n $kc ]]; do
+  kill -0 "$smoke_pid" 2>/dev/null || { log "smoke.sh --serve exited"; exit 1; }
+  ((SECONDS - start < 300)) || { log "no API server after 300s"; exit 1; }
+  sleep 0.5
+done
+for f in "$root"/kubernetes/crd/*.yml; do "$bin/kubectl" --kubeconfig="$kc" apply -f "$f" >/dev/null; done
+"$bin/kubectl" --kubeconfig="$kc" wait --for=condition=Established crd --all --timeout=60s >/dev/null
+log "API server up, CRDs applied"
+
+# --- runs ----------------------------------------------------------------------------------------
+names=("JDK 17" "JDK 25" "JDK 25 + AOT cache")
+javas=("$JDK17_HOME/bin/java" "$JDK25_HOME/bin/java" "$JDK25_HOME/bin/java")
+dirs=(plain plain aot)
+# -XX:AOTMode=on makes the JVM fail instead of silently running without the cache when it can't be used.
+flags=("" "" "-XX:AOTCache=app.aot -XX:AOTMode=on")
+
+# 0 when /q/health/ready answers 200 (no curl: bash's /dev/tcp, so polling forks little on a busy machine)
+ready() {
+  local status=
+  { exec 3<>"/dev/tcp/127.0.0.1/$1"; } 2>/dev/null || return 1
+  printf 'GET /q/health/ready HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' >&3 || true
+  IFS= read -r -t 5 status <&3 || true
+  exec 3>&-
+  [[ $status == "HTTP/1.1 200"* ]]
+}
+rss_mib() { awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
+# user + system CPU seconds the process used so far (all threads); less sensitive to other load than wall time
+cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / hz }' "/proc/$1/stat"; }
+
+echo "variant,run,ready_s,started_in_s,cpu_ready_s,rss_ready_mib,rss_idle_mib" >"$work/runs.csv"
+run_once() { # variant-index run-label
+  local v=$1 label=$2 port t0 t1 cpu rss_ready rss_idle started lg
+  port=$(free_port)
+  lg=$work/operator-$v-$label.log
+  t0=$EPOCHREALTIME
+  (
+    cd "$out/${dirs[v]}"
+    export KUBECONFIG=$kc QUARKUS_HTTP_PORT=$port AGENT_OPERATOR_LEADER_ELECTION_ENABLED=false
+    # shellcheck disable=SC2086 # flags are words
+    exec "${javas[v]}" ${flags[v]} -jar quarkus-run.jar
+  ) >"$lg" 2>&1 &
+  op_pid=$!
+  until ready "$port"; do
+    kill -0 "$op_pid" 2>/dev/null || { log "${names[v]} exited before ready"; tail -n 30 "$lg" >&2; exit 1; }
+    [[ $(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { print (b - a > 120) }') == 0 ]] ||
+      { log "${names[v]} not ready after 120s"; tail -n 30 "$lg" >&2; exit 1; }
+    sleep 0.02
+  done
+  t1=$EPOCHREALTIME
+  cpu=$(cpu_s "$op_pid")
+  rss_ready=$(rss_mib "$op_pid")
+  sleep "$idle"
+  rss_idle=$(rss_mib "$op_pid")
+  stop_pid "$op_pid"
+  op_pid=
+  started=$(sed -n 's/.* started in \([0-9.]*\)s\..*/\1/p' "$lg" | head -n 1)
+  printf '%s,%s,%s,%s,%s,%s,%s\n' "$v" "$label" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')" \
+    "${started:-NA}" "$cpu" "$rss_ready" "$rss_idle" >>"$work/runs.csv"
+  log "$(tail -n 1 "$work/runs.csv") (${names[v]})"
+}
+
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+for ((r = 1 - warmup; r <= runs; r++)); do
+  for v in 0 1 2; do
+    if ((r < 1)); then run_once "$v" "warmup$((r + warmup))"; else run_once "$v" "$r"; fi
+  done
+done
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+grep -v ',warmup' "$work/runs.csv" >"$out/runs.csv"
+
+# --- report --------------------------------------------------------------------------------------
+stat() { # variant column -> "median (min–max)"
+  awk -F, -v v="$1" -v c="$2" 'NR > 1 && $1 == v && $c != "NA" { print $c }' "$out/runs.csv" | sort -g |
+    awk -v d="$3" '{ x[NR] = $1 } END {
+      if (NR == 0) { print "n/a"; exit }
+      m = NR % 2 ? x[(NR + 1) / 2] : (x[NR / 2] + x[NR / 2 + 1]) / 2
+      printf "%." d "f (%." d "f–%." d "f)\n", m, x[1], x[NR] }'
+}
+jv() { "$1" -version 2>&1 | sed -n 's/.*Runtime Environment \(.*\)/\1/p' | head -n 1; }
+echo
+echo "Commit $(git -C "$root" rev-parse --short HEAD), $(nproc) cores, load average $load_before before and $load_after after;"
+echo "$runs runs per variant after $warmup warm-up round, interleaved; median (min–max)."
+echo "JDK 17: $(jv "$JDK17_HOME/bin/java"); JDK 25: $(jv "$JDK25_HOME/bin/java")."
+echo
+echo "| Variant | Exec to ready (s) | Quarkus \"started in\" (s) | CPU time to ready (s) | RSS at ready (MiB) | RSS after ${idle} s idle (MiB) |"
+echo "| --- | --- | --- | --- | --- | --- |"
+for v in 0 1 2; do
+  echo "| ${names[v]} | $(stat "$v" 3 2) | $(stat "$v" 4 2) | $(stat "$v" 5 2) | $(stat "$v" 6 0) | $(stat "$v" 7 0) |"
+done
