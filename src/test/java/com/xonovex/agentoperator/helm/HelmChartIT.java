@@ -147,9 +147,38 @@ class HelmChartIT {
 
     @Test
     void theInstalledChartsRbacIsEnoughForTheOperatorToReconcile() throws Exception {
-        var namespace = "agent-operator-system";
-        var install = helm("install", "agent-operator", CHART.toString(), "-n", namespace, "--create-namespace",
-                "--wait=false");
+        installAndReconcile("agent-operator-system", "team-a");
+    }
+
+    @Test
+    void withChosenNamespacesTheRolesAreGrantedThereOnlyAndSuffice() throws Exception {
+        var namespaced = new String[] { "--set", "app.rbac.clusterWide=false", "--set", "app.rbac.namespaces={team-b}",
+                "--set", "app.envs.QUARKUS_OPERATOR_SDK_CONTROLLERS_AGENTRUN_NAMESPACES=team-b",
+                "--set", "app.envs.QUARKUS_OPERATOR_SDK_CONTROLLERS_AGENTPROVIDER_NAMESPACES=team-b",
+                "--set", "app.envs.QUARKUS_OPERATOR_SDK_CONTROLLERS_AGENTCONFIG_NAMESPACES=team-b" };
+        var rendered = template("ops", namespaced);
+        assertThat(rendered).filteredOn(r -> r.getKind().equals("ClusterRoleBinding"))
+                .extracting(r -> r.getMetadata().getName())
+                .noneMatch(n -> n.matches("agent(run|provider|config)-cluster-role-binding"));
+        assertThat(rendered).filteredOn(r -> r.getKind().equals("RoleBinding") && "team-b".equals(
+                r.getMetadata().getNamespace())).extracting(r -> r.getMetadata().getName())
+                .containsExactlyInAnyOrder("agentrun-cluster-role-binding", "agentprovider-cluster-role-binding",
+                        "agentconfig-cluster-role-binding");
+        installAndReconcile("agent-operator-ns", "team-b", namespaced);
+    }
+
+    /**
+     * Installs the chart, starts the packaged operator with nothing but a token of the chart's ServiceAccount, and
+     * checks that it reconciles a run in {@code runs}; uninstalls afterwards (the CRDs stay, as Helm leaves them).
+     */
+    private void installAndReconcile(String namespace, String runs, String... values) throws Exception {
+        // the namespace of the runs exists before the chart (which may bind roles in it)
+        admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(runs).endMetadata().build())
+                .create();
+        var args = new ArrayList<>(List.of("install", "agent-operator", CHART.toString(), "-n", namespace,
+                "--create-namespace", "--wait=false"));
+        args.addAll(List.of(values));
+        var install = helm(args.toArray(String[]::new));
         assertThat(install.exitCode()).as(install.output()).isZero();
         assertThat(admin.apiextensions().v1().customResourceDefinitions().withName("agentruns.agent.xonovex.com")
                 .get()).isNotNull();
@@ -175,6 +204,10 @@ class HelmChartIT {
         process.environment().put("KUBECONFIG", operatorKubeconfig.toString());
         process.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
         process.environment().put("AGENT_OPERATOR_LEADER_ELECTION_LEASE_NAMESPACE", namespace);
+        // the watched namespaces, as the chart's Deployment would set them
+        deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+                .filter(e -> e.getName().endsWith("_NAMESPACES") && e.getValue() != null)
+                .forEach(e -> process.environment().put(e.getName(), e.getValue()));
         var operator = process.start();
         try {
             var http = HttpClient.newHttpClient();
@@ -182,9 +215,6 @@ class HelmChartIT {
                     HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/q/health/ready")).build(),
                     HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
 
-            var runs = "team-a";
-            admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(runs).endMetadata().build())
-                    .create();
             admin.resource(new SecretBuilder().withNewMetadata().withName("creds").withNamespace(runs).endMetadata()
                     .addToStringData("api-key", "t").build()).create();
             createProvider(runs);
@@ -209,6 +239,7 @@ class HelmChartIT {
             if (!operator.waitFor(20, TimeUnit.SECONDS)) {
                 operator.destroyForcibly();
             }
+            helm("uninstall", "agent-operator", "-n", namespace);
         }
     }
 
