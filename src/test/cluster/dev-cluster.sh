@@ -18,38 +18,28 @@ cache=${AGENT_OPERATOR_CACHE:-$HOME/.cache/agent-operator}
 state=${DEV_CLUSTER_DIR:-$cache/dev-cluster}
 kc=$state/kubeconfig
 
+# shellcheck source=lib.sh
+. "$here/lib.sh"
+
 log() { echo "dev-cluster: $*" >&2; }
 
 running() {
   [[ -f $state/pids ]] || return 1
   local pid
   while read -r pid; do
-    [[ $(ps -o stat= -p "$pid" 2>/dev/null) == [^Z]* ]] || return 1
+    alive "$pid" || return 1
   done <"$state/pids"
 }
 
 down() {
   if [[ -f $state/pids ]]; then
-    local pid i
+    local pid
     # reverse start order: kwok and the controllers first, etcd last
     for pid in $(tac "$state/pids"); do
-      kill -TERM "$pid" 2>/dev/null || true
-      for ((i = 0; i < 100; i++)); do
-        [[ $(ps -o stat= -p "$pid" 2>/dev/null) == [^Z]* ]] || break
-        sleep 0.1
-      done
-      kill -KILL "$pid" 2>/dev/null || true
+      stop_pid "$pid"
     done
   fi
   rm -rf "$state"
-}
-
-free_port() {
-  local p
-  while :; do
-    p=$((20000 + RANDOM % 30000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
-  done
 }
 
 up() {
@@ -65,17 +55,7 @@ up() {
   cd "$state"
   trap 'rc=$?; if ((rc != 0)); then log "failed; logs in $state"; tail -n 20 "$state"/*.log >&2 || true; fi' EXIT
 
-  # keys and certificates: a CA, the API server's serving cert, an admin in system:masters, the SA signing key
-  openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -days 30 -subj "/CN=dev-ca" 2>/dev/null
-  issue() {
-    openssl req -new -newkey rsa:2048 -nodes -keyout "$1.key" -out "$1.csr" -subj "$2" 2>/dev/null
-    openssl x509 -req -in "$1.csr" -CA ca.crt -CAkey ca.key -CAcreateserial -days 30 -out "$1.crt" \
-      ${3:+-extfile <(printf 'subjectAltName=%s\n' "$3")} 2>/dev/null
-  }
-  issue apiserver "/CN=kube-apiserver" "IP:127.0.0.1,DNS:localhost"
-  issue admin "/O=system:masters/CN=dev-admin"
-  openssl genrsa -out sa.key 2048 2>/dev/null
-  openssl rsa -in sa.key -pubout -out sa.pub 2>/dev/null
+  make_certs "$state" dev-admin
 
   # setsid: the control plane outlives this script; "down" stops it through the pid file
   start() {

@@ -27,22 +27,17 @@ bin=$("$here/build.sh" | tail -n 1)
 work=$(mktemp -d "${TMPDIR:-/tmp}/k8s-smoke.XXXXXX")
 pids=()
 
+# shellcheck source=lib.sh
+. "$here/lib.sh"
+
 log() { echo "smoke.sh: $*" >&2; }
 
 cleanup() {
-  local rc=$? pid i j
+  local rc=$? j
   trap - EXIT INT TERM
-  # Stop in reverse start order (kube-apiserver before etcd); SIGKILL after 15s.
+  # Stop in reverse start order (kube-apiserver before etcd).
   for ((j = ${#pids[@]} - 1; j >= 0; j--)); do
-    pid=${pids[j]}
-    kill -TERM "$pid" 2>/dev/null || true
-    # An exited but not yet reaped child still answers kill -0: look for a live state instead.
-    for ((i = 0; i < 150; i++)); do
-      [[ $(ps -o stat= -p "$pid" 2>/dev/null) == [^Z]* ]] || break
-      sleep 0.1
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
+    stop_pid "${pids[j]}"
   done
   if ((rc != 0)); then
     for f in "$work"/*.log; do
@@ -59,28 +54,9 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# A free TCP port on 127.0.0.1 (nothing accepts a connection on it right now).
-free_port() {
-  local p
-  while :; do
-    p=$((20000 + RANDOM % 30000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
-  done
-}
-
 # --- keys and certificates --------------------------------------------------------------
 cd "$work"
-openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -days 1 \
-  -subj "/CN=smoke-ca" 2>/dev/null
-issue() { # name subject [subjectAltName]
-  openssl req -new -newkey rsa:2048 -nodes -keyout "$1.key" -out "$1.csr" -subj "$2" 2>/dev/null
-  openssl x509 -req -in "$1.csr" -CA ca.crt -CAkey ca.key -CAcreateserial -days 1 -out "$1.crt" \
-    ${3:+-extfile <(printf 'subjectAltName=%s\n' "$3")} 2>/dev/null
-}
-issue apiserver "/CN=kube-apiserver" "IP:127.0.0.1,DNS:localhost"
-issue admin "/O=system:masters/CN=smoke-admin"
-openssl genrsa -out sa.key 2048 2>/dev/null
-openssl rsa -in sa.key -pubout -out sa.pub 2>/dev/null
+make_certs "$work" smoke-admin
 
 # --- etcd -------------------------------------------------------------------------------
 etcd_port=$(free_port)

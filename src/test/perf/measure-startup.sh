@@ -42,16 +42,8 @@ smoke_pid= op_pid=
 
 log() { echo "measure-startup.sh: $*" >&2; }
 
-stop_pid() { # pid: SIGTERM, SIGKILL after 15 s, reap
-  local pid=$1 i
-  kill -TERM "$pid" 2>/dev/null || return 0
-  for ((i = 0; i < 150; i++)); do
-    [[ $(ps -o stat= -p "$pid" 2>/dev/null) == [^Z]* ]] || break
-    sleep 0.1
-  done
-  kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
+# shellcheck source=../cluster/lib.sh
+. "$root/src/test/cluster/lib.sh"
 
 cleanup() {
   local rc=$?
@@ -72,14 +64,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-free_port() {
-  local p
-  while :; do
-    p=$((20000 + RANDOM % 30000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
-  done
-}
 
 # --- build: the AOT variant first (JDK 25, -Paot), then the default build (JDK 17), so target/quarkus-app
 # --- ends up as the normal build. Each is copied to target/perf/ (cp -a keeps the jar times the cache checks).

@@ -1,0 +1,47 @@
+# Shell helpers shared by the test bed's scripts (source it; it runs nothing by itself).
+
+# A free TCP port on 127.0.0.1 (nothing accepts a connection on it right now).
+free_port() {
+  local p
+  while :; do
+    p=$((20000 + RANDOM % 30000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
+  done
+}
+
+# Whether a process runs. An exited child that is not reaped yet still answers kill -0, so look at its state.
+alive() {
+  [[ $(ps -o stat= -p "$1" 2>/dev/null) == [^Z]* ]]
+}
+
+# SIGTERM, SIGKILL after 15 s, then reap it if it is our child.
+stop_pid() {
+  local pid=$1 i
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for ((i = 0; i < 150; i++)); do
+    alive "$pid" || break
+    sleep 0.1
+  done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
+# make_certs DIR ADMIN_CN: in DIR, a CA (ca.crt/key), kube-apiserver's serving cert for 127.0.0.1 and localhost
+# (apiserver.crt/key), an admin client cert in system:masters (admin.crt/key) and the service-account key pair
+# (sa.key, sa.pub), all from openssl, valid 30 days.
+make_certs() {
+  local dir=$1 admin=$2
+  (
+    cd "$dir"
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -days 30 -subj "/CN=test-ca" 2>/dev/null
+    issue() { # name subject [subjectAltName]
+      openssl req -new -newkey rsa:2048 -nodes -keyout "$1.key" -out "$1.csr" -subj "$2" 2>/dev/null
+      openssl x509 -req -in "$1.csr" -CA ca.crt -CAkey ca.key -CAcreateserial -days 30 -out "$1.crt" \
+        ${3:+-extfile <(printf 'subjectAltName=%s\n' "$3")} 2>/dev/null
+    }
+    issue apiserver "/CN=kube-apiserver" "IP:127.0.0.1,DNS:localhost"
+    issue admin "/O=system:masters/CN=$admin"
+    openssl genrsa -out sa.key 2048 2>/dev/null
+    openssl rsa -in sa.key -pubout -out sa.pub 2>/dev/null
+  )
+}
