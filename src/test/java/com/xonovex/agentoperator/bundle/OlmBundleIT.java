@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import com.xonovex.agentoperator.TestBinaries;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -126,8 +128,7 @@ class OlmBundleIT {
     }
 
     private static Result verify(Path bundle) throws IOException, InterruptedException {
-        var binary = Path.of(System.getProperty("user.home"), ".cache", "agent-operator", "k8s-v1.34.4", "bin",
-                "operator-verify");
+        var binary = TestBinaries.path("operator-verify");
         var command = new ArrayList<>(List.of(binary.toString(), "manifests", "--object_validate",
                 bundle.toString()));
         var process = new ProcessBuilder(command).redirectErrorStream(true).start();

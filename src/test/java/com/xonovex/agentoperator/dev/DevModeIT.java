@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
+import com.xonovex.agentoperator.TestBinaries;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,8 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Running → Succeeded on the simulated nodes.
  */
 class DevModeIT {
-    private static final Path KUBECTL = Path.of(System.getProperty("user.home"), ".cache", "agent-operator",
-            "k8s-v1.34.4", "bin", "kubectl");
+    private static final Path KUBECTL = TestBinaries.path("kubectl");
 
     @Test
     void devModeRunsTheOperatorOnTheLocalControlPlaneFromAFreshClone(@TempDir Path temp) throws Exception {

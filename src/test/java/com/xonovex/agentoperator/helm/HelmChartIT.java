@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import com.xonovex.agentoperator.TestBinaries;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -211,7 +213,7 @@ class HelmChartIT {
         var operator = process.start();
         try {
             var http = HttpClient.newHttpClient();
-            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> http.send(
+            await().atMost(Duration.ofSeconds(120)).ignoreExceptions().until(() -> http.send(
                     HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/q/health/ready")).build(),
                     HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
 
@@ -220,7 +222,7 @@ class HelmChartIT {
             createProvider(runs);
             admin.load(Files.newInputStream(Path.of("kubernetes", "samples", "run.yaml"))).inNamespace(runs).create();
 
-            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
                 assertThat(admin.batch().v1().jobs().inNamespace(runs).withName("fix-auth-bug").get()).isNotNull();
                 var run = admin.genericKubernetesResources("agent.xonovex.com/v1alpha1", "AgentRun").inNamespace(runs)
                         .withName("fix-auth-bug").get();
@@ -312,8 +314,7 @@ class HelmChartIT {
 
     private static Result helm(String... args) throws IOException, InterruptedException {
         var command = new ArrayList<String>();
-        command.add(Path.of(System.getProperty("user.home"), ".cache", "agent-operator", "k8s-v1.34.4", "bin", "helm")
-                .toString());
+        command.add(TestBinaries.path("helm").toString());
         command.addAll(List.of(args));
         var builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("KUBECONFIG", adminKubeconfig.toString());
