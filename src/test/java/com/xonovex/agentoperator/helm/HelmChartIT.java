@@ -213,7 +213,8 @@ class HelmChartIT {
         var operator = process.start();
         try {
             var http = HttpClient.newHttpClient();
-            await().atMost(Duration.ofSeconds(120)).ignoreExceptions().until(() -> http.send(
+            await().atMost(Duration.ofSeconds(120)).failFast("the operator exited", () -> !operator.isAlive())
+                    .ignoreExceptions().until(() -> http.send(
                     HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/q/health/ready")).build(),
                     HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
 
