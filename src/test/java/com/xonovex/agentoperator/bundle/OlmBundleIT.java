@@ -3,16 +3,15 @@ package com.xonovex.agentoperator.bundle;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import com.xonovex.agentoperator.TestBinaries;
+import com.xonovex.agentoperator.TestCommands;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,8 +29,8 @@ class OlmBundleIT {
 
     @Test
     void theCommittedBundleIsTheGeneratedOne() throws IOException {
-        var committed = files(BUNDLE);
-        assertThat(committed).isEqualTo(files(GENERATED));
+        var committed = TestCommands.files(BUNDLE);
+        assertThat(committed).isEqualTo(TestCommands.files(GENERATED));
         for (var file : committed) {
             if (file.endsWith(".yaml") || file.endsWith(".yml")) {
                 // the generator's order of the controllers' env variables and RBAC rules varies between builds:
@@ -124,23 +123,11 @@ class OlmBundleIT {
         return node;
     }
 
-    record Result(int exitCode, String output) {
-    }
-
-    private static Result verify(Path bundle) throws IOException, InterruptedException {
+    private static TestCommands.Result verify(Path bundle) throws IOException, InterruptedException {
         var binary = TestBinaries.path("operator-verify");
         var command = new ArrayList<>(List.of(binary.toString(), "manifests", "--object_validate",
                 bundle.toString()));
-        var process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        var output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        return new Result(process.exitValue(), output);
-    }
-
-    private static List<String> files(Path root) throws IOException {
-        try (Stream<Path> walk = Files.walk(root)) {
-            return walk.filter(Files::isRegularFile).map(p -> root.relativize(p).toString()).sorted().toList();
-        }
+        return TestCommands.run(new ProcessBuilder(command));
     }
 
     private static void copy(Path from, Path to) throws IOException {

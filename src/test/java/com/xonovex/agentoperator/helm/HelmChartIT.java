@@ -17,9 +17,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import com.xonovex.agentoperator.TestBinaries;
+import com.xonovex.agentoperator.TestCommands;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -71,8 +71,8 @@ class HelmChartIT {
 
     @Test
     void theCommittedChartIsTheGeneratedOne() throws IOException {
-        var committed = files(CHART);
-        assertThat(committed).as("files of %s", CHART).isEqualTo(files(GENERATED));
+        var committed = TestCommands.files(CHART);
+        assertThat(committed).as("files of %s", CHART).isEqualTo(TestCommands.files(GENERATED));
         for (var file : committed) {
             var description = file + " differs from the generated chart; refresh with: rm -r helm/agent-operator && "
                     + "cp -r " + GENERATED + " helm/";
@@ -310,28 +310,16 @@ class HelmChartIT {
         return env;
     }
 
-    record Result(int exitCode, String output) {
-    }
-
-    private static Result helm(String... args) throws IOException, InterruptedException {
+    private static TestCommands.Result helm(String... args) throws IOException, InterruptedException {
         var command = new ArrayList<String>();
         command.add(TestBinaries.path("helm").toString());
         command.addAll(List.of(args));
-        var builder = new ProcessBuilder(command).redirectErrorStream(true);
+        var builder = new ProcessBuilder(command);
         builder.environment().put("KUBECONFIG", adminKubeconfig.toString());
         builder.environment().put("HELM_CACHE_HOME", Files.createTempDirectory("helm-cache").toString());
         builder.environment().put("HELM_CONFIG_HOME", Files.createTempDirectory("helm-config").toString());
         builder.environment().put("HELM_DATA_HOME", Files.createTempDirectory("helm-data").toString());
-        var process = builder.start();
-        var output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        return new Result(process.exitValue(), output);
-    }
-
-    private static List<String> files(Path root) throws IOException {
-        try (Stream<Path> walk = Files.walk(root)) {
-            return walk.filter(Files::isRegularFile).map(p -> root.relativize(p).toString()).sorted().toList();
-        }
+        return TestCommands.run(builder);
     }
 
     private static int freePort() throws IOException {
