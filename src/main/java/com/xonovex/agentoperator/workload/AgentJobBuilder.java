@@ -42,7 +42,7 @@ public final class AgentJobBuilder {
         var spec = run.getSpec();
         return new JobBuilder()
                 .withNewMetadata()
-                .withName(ChildNames.job(run.getMetadata().getName()))
+                .withName(ChildNames.of(run).job())
                 .withNamespace(run.getMetadata().getNamespace())
                 .withLabels(labels)
                 .withAnnotations(annotations)
@@ -51,6 +51,12 @@ public final class AgentJobBuilder {
                 .withNewSpec()
                 // one attempt: an agent run has side effects and must not be repeated behind the user's back
                 .withBackoffLimit(0)
+                // an evicted, preempted or node-lost pod fails the Job with a reason that says so, which the operator
+                // reports as a disruption rather than an agent failure (the pod may be gone by the time it looks)
+                .withNewPodFailurePolicy()
+                .addNewRule().withAction("FailJob").addNewOnPodCondition().withType("DisruptionTarget")
+                .withStatus("True").endOnPodCondition().endRule()
+                .endPodFailurePolicy()
                 .withActiveDeadlineSeconds(Math.max(1, resolved.timeout().toSeconds()))
                 .withNewTemplate()
                 .withNewMetadata().withLabels(labels).withAnnotations(annotations).endMetadata()
@@ -85,6 +91,8 @@ public final class AgentJobBuilder {
         Repository repository = run.getSpec().getRepository();
         var env = new ArrayList<EnvVar>();
         env.add(plain("WORKSPACE", WORKSPACE));
+        // the workspace is marked with the run's UID: git-clone refuses a workspace another run has used
+        env.add(plain("AGENT_RUN_UID", run.getMetadata().getUid()));
         env.add(plain("HOME", GIT_HOME));
         env.add(plain("GIT_REPO_URL", repository.getUrl()));
         addIfSet(env, "GIT_BRANCH", repository.getBranch());
@@ -133,10 +141,10 @@ public final class AgentJobBuilder {
     private static List<Volume> volumes(AgentRun run) {
         var volumes = new ArrayList<Volume>();
         volumes.add(new VolumeBuilder().withName("workspace").withNewPersistentVolumeClaim()
-                .withClaimName(ChildNames.workspacePvc(run.getMetadata().getName())).endPersistentVolumeClaim()
+                .withClaimName(ChildNames.of(run).workspaceClaim()).endPersistentVolumeClaim()
                 .build());
         volumes.add(new VolumeBuilder().withName("prompt").withNewConfigMap()
-                .withName(ChildNames.promptConfigMap(run.getMetadata().getName()))
+                .withName(ChildNames.of(run).promptConfigMap())
                 .addNewItem().withKey(PromptConfigMapBuilder.KEY).withPath(PromptConfigMapBuilder.KEY).endItem()
                 .endConfigMap().build());
         for (String name : List.of("git-home", "agent-home", "tmp")) {
