@@ -141,7 +141,11 @@ fi
 base_commit=$(g -C "$checkout" rev-parse --verify 'HEAD^{commit}')
 mkdir -p -- "$state"
 printf '%s\n' "$base_commit" > "$state/base-commit"
-printf '%s\n' "$base_branch" > "$state/base-branch"
+if [ -n "$base_branch" ]; then
+  printf '%s\n' "$base_branch" > "$state/base-branch"
+else
+  : > "$state/base-branch" # detached: no branch
+fi
 # For humans only; publish reads the copy in $CLONE_STATE_DIR, which the agent cannot change.
 printf '%s\n' "$base_commit" > "$marks/base-commit"
 echo "$me: the agent starts from commit $base_commit${base_branch:+ (branch $base_branch)}"

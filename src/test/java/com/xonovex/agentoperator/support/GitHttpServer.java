@@ -21,13 +21,18 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import javax.net.ssl.SSLContext;
+
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 
 /**
  * Git smart HTTP: {@code /public/...} is open, {@code /private/...} needs HTTP Basic auth with one of the accounts;
  * both run {@code git http-backend} as a CGI on the same project root. It binds to the address it is given: loopback
- * for the clone script run as a process, the node's bridge address for a pod.
+ * for the clone script run as a process, the node's bridge address for a pod. Pushing works in {@code /private/}
+ * (http-backend enables receive-pack for authenticated users). {@link #startTls} serves https instead of http.
  */
 public final class GitHttpServer implements AutoCloseable {
     private static final Set<String> PASSED_HEADERS = Set.of("Git-Protocol", "Content-Encoding", "Accept");
@@ -41,14 +46,23 @@ public final class GitHttpServer implements AutoCloseable {
     private final Path projectRoot;
     private final Map<String, String> accounts;
     private final Path log;
+    private final String scheme;
 
-    private GitHttpServer(InetAddress bind, String git, Path projectRoot, Map<String, String> accounts, Path log)
-            throws IOException {
+    private GitHttpServer(InetAddress bind, String git, Path projectRoot, Map<String, String> accounts, Path log,
+            SSLContext tls) throws IOException {
         this.git = git;
         this.projectRoot = projectRoot;
         this.accounts = accounts;
         this.log = log;
-        server = HttpServer.create(new InetSocketAddress(bind, 0), 0);
+        if (tls == null) {
+            server = HttpServer.create(new InetSocketAddress(bind, 0), 0);
+            scheme = "http";
+        } else {
+            HttpsServer https = HttpsServer.create(new InetSocketAddress(bind, 0), 0);
+            https.setHttpsConfigurator(new HttpsConfigurator(tls));
+            server = https;
+            scheme = "https";
+        }
         executor = Executors.newCachedThreadPool();
         server.setExecutor(executor);
         server.createContext("/public/", ex -> handle(ex, "/public", false));
@@ -61,7 +75,15 @@ public final class GitHttpServer implements AutoCloseable {
      */
     public static GitHttpServer start(InetAddress bind, String git, Path projectRoot, Map<String, String> accounts,
             Path log) throws IOException {
-        var s = new GitHttpServer(bind, git, projectRoot, accounts, log);
+        var s = new GitHttpServer(bind, git, projectRoot, accounts, log, null);
+        s.server.start();
+        return s;
+    }
+
+    /** As {@link #start}, but https with the given server key and certificate (see {@link TestTls}). */
+    public static GitHttpServer startTls(InetAddress bind, String git, Path projectRoot, Map<String, String> accounts,
+            Path log, SSLContext tls) throws IOException {
+        var s = new GitHttpServer(bind, git, projectRoot, accounts, log, tls);
         s.server.start();
         return s;
     }
@@ -72,7 +94,7 @@ public final class GitHttpServer implements AutoCloseable {
     }
 
     public String url(String area, String repository) {
-        return "http://" + server.getAddress().getAddress().getHostAddress() + ":" + server.getAddress().getPort()
+        return scheme + "://" + server.getAddress().getAddress().getHostAddress() + ":" + server.getAddress().getPort()
                 + "/" + area + "/" + repository;
     }
 
