@@ -40,6 +40,8 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import com.xonovex.agentoperator.support.GitCli;
 import com.xonovex.agentoperator.support.GitHttpServer;
+import com.xonovex.agentoperator.support.HostileRepository;
+import com.xonovex.agentoperator.support.HostileRepository.Armed;
 import com.xonovex.agentoperator.support.Leaks;
 import com.xonovex.agentoperator.support.ScriptSandbox;
 import com.xonovex.agentoperator.support.Shell;
@@ -523,10 +525,6 @@ class GitCloneScriptTest {
      */
     @Nested
     class HostileWorkspace {
-        enum Armed {
-            HOOKS, FSMONITOR, SSH_COMMAND, CREDENTIAL_HELPER, FILTER_DRIVER, INCLUDE_PATH
-        }
-
         enum Situation {
             FOREIGN_RUN, NO_MARKER, THIS_RUN_FINISHED, THIS_RUN_UNFINISHED
         }
@@ -603,53 +601,9 @@ class GitCloneScriptTest {
             sandbox.assertSecretNowhere(gitCli, TOKEN);
         }
 
-        /** Arms the repository; returns the payload, which the repository runs through git. */
         private Path arm(Armed armed, Path repo) throws Exception {
-            Path payload = repo.resolve(".git/payload.sh");
-            Files.writeString(payload, "#!/bin/sh\necho \"payload ran: $0 $*\" >> '" + marker + "'\n"
-                    + "cat \"$GIT_CREDENTIALS_DIR/token\" > '" + repo.resolve("leaked-token") + "' 2>/dev/null\n"
-                    + "if [ \"$1\" = --filter ]; then cat; fi\nexit 0\n");
-            assertThat(payload.toFile().setExecutable(true)).isTrue();
-            Map<String, String> env = Map.of("GIT_TERMINAL_PROMPT", "0");
-            switch (armed) {
-                case HOOKS -> {
-                    for (String hook : List.of("post-checkout", "pre-commit", "post-commit", "reference-transaction",
-                            "post-index-change", "pre-auto-gc", "post-merge", "pre-push", "fsmonitor-watchman")) {
-                        Path h = repo.resolve(".git/hooks").resolve(hook);
-                        Files.copy(payload, h, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                        assertThat(h.toFile().setExecutable(true)).isTrue();
-                    }
-                    gitCli.result(env, repo, "checkout", "-q", "-b", "control");
-                    gitCli.result(env, repo, "checkout", "-q", "main");
-                }
-                case FSMONITOR -> {
-                    git(repo, "config", "core.fsmonitor", payload.toString());
-                    gitCli.result(env, repo, "status");
-                }
-                case SSH_COMMAND -> {
-                    git(repo, "config", "core.sshCommand", payload.toString());
-                    git(repo, "remote", "set-url", "origin", "ssh://git@example.invalid/repo.git");
-                    gitCli.result(env, repo, "ls-remote", "origin");
-                }
-                case CREDENTIAL_HELPER -> {
-                    git(repo, "config", "credential.helper", "!" + payload);
-                    git(repo, "config", "http.sslCAInfo", TestTls.get().caFile().toString());
-                    gitCli.result(env, repo, "ls-remote", "origin");
-                }
-                case FILTER_DRIVER -> {
-                    git(repo, "config", "filter.evil.clean", payload + " --filter");
-                    git(repo, "config", "filter.evil.smudge", payload + " --filter");
-                    Files.writeString(repo.resolve(".gitattributes"), "* filter=evil\n");
-                    Files.delete(repo.resolve("README"));
-                    gitCli.result(env, repo, "checkout", "--", "README");
-                }
-                case INCLUDE_PATH -> {
-                    Path included = repo.resolve(".git/evil.inc");
-                    Files.writeString(included, "[core]\n\tfsmonitor = " + payload + "\n");
-                    git(repo, "config", "include.path", included.toString());
-                    gitCli.result(env, repo, "status");
-                }
-            }
+            Path payload = HostileRepository.payload(repo, marker);
+            HostileRepository.arm(gitCli, repo, payload, armed, http.url("private"), TestTls.get().caFile());
             return payload;
         }
     }
