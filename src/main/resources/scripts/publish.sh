@@ -249,6 +249,9 @@ if [ -n "$protected" ]; then
 '
   set -f
   for p in $protected; do
+    # gitignore-style "/x" (anchored at the top) and "dir/" mean what "x" and "dir" mean as pathspecs
+    p=${p#/}
+    p=${p%/}
     case "$p" in
       '') ;;
       *) set -- "$@" ":(glob,icase)$p" ":(glob,icase)$p/**" ;;

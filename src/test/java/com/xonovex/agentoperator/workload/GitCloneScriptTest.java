@@ -1,28 +1,19 @@
 package com.xonovex.agentoperator.workload;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
@@ -44,6 +35,7 @@ import com.xonovex.agentoperator.support.HostileRepository;
 import com.xonovex.agentoperator.support.HostileRepository.Armed;
 import com.xonovex.agentoperator.support.Leaks;
 import com.xonovex.agentoperator.support.ScriptSandbox;
+import com.xonovex.agentoperator.support.SshServer;
 import com.xonovex.agentoperator.support.Shell;
 import com.xonovex.agentoperator.support.Shell.Result;
 import com.xonovex.agentoperator.support.TestTls;
@@ -711,9 +703,8 @@ class GitCloneScriptTest {
     @Nested
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
     class OverSsh {
-        private static final Path SSHD = Path.of("/usr/sbin/sshd");
+        SshServer sshd;
         Path sshDir;
-        Process sshd;
         int port;
         String url;
         String hostKeyLine;
@@ -721,70 +712,19 @@ class GitCloneScriptTest {
 
         @BeforeAll
         void startSshd() throws Exception {
-            assumeTrue(Files.isExecutable(SSHD),
-                    "sshd is not installed (Debian package openssh-server); skipping the ssh cases");
-            assumeTrue(Shell.findOnPath("ssh-keygen") != null, "ssh-keygen is not installed (openssh-client)");
-            sshDir = Files.createDirectories(shared.resolve("ssh"));
-            exec(sshDir, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "test-host", "-f",
-                    sshDir.resolve("host_key").toString());
-            exec(sshDir, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "test-client", "-f",
-                    sshDir.resolve("client_key").toString());
-            Files.copy(sshDir.resolve("client_key.pub"), sshDir.resolve("authorized_keys"));
-            privateKey = Files.readString(sshDir.resolve("client_key"));
-            boolean root = "root".equals(System.getProperty("user.name"));
-            if (root && !Files.isDirectory(Path.of("/run/sshd"))) {
-                // sshd started by root needs its privilege separation directory, normally made by the init system.
-                Files.createDirectories(Path.of("/run/sshd"));
-            }
-            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                port = s.getLocalPort();
-            }
-            Path config = sshDir.resolve("sshd_config");
-            Files.writeString(config, String.join("\n",
-                    "Port " + port,
-                    "ListenAddress 127.0.0.1",
-                    "HostKey " + sshDir.resolve("host_key"),
-                    "AuthorizedKeysFile " + sshDir.resolve("authorized_keys"),
-                    "PidFile none",
-                    "StrictModes no",
-                    "UsePAM no",
-                    "PasswordAuthentication no",
-                    "KbdInteractiveAuthentication no",
-                    "PubkeyAuthentication yes",
-                    "PermitRootLogin prohibit-password",
-                    "AllowUsers " + System.getProperty("user.name"),
-                    "LogLevel VERBOSE", ""));
-            Path log = sshDir.resolve("sshd.log");
-            sshd = new ProcessBuilder(SSHD.toString(), "-D", "-e", "-f", config.toString())
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            boolean up = false;
-            while (!up && sshd.isAlive() && System.nanoTime() < deadline) {
-                try (Socket ignored = new Socket(InetAddress.getLoopbackAddress(), port)) {
-                    up = true;
-                } catch (IOException notYet) {
-                    Thread.sleep(50);
-                }
-            }
-            if (!up) {
-                stopSshd();
-            }
-            assumeTrue(up, () -> "sshd test instance did not start: " + Shell.readQuietly(log));
-            String[] pub = Files.readString(sshDir.resolve("host_key.pub")).trim().split(" ");
-            hostKeyLine = "[127.0.0.1]:" + port + " " + pub[0] + " " + pub[1] + "\n";
-            url = "ssh://" + System.getProperty("user.name") + "@127.0.0.1:" + port + bare;
+            sshd = SshServer.start(shared.resolve("ssh"));
+            assumeTrue(sshd != null, () -> SshServer.why() + "; skipping the ssh cases");
+            sshDir = sshd.dir();
+            port = sshd.port();
+            privateKey = sshd.privateKey;
+            hostKeyLine = sshd.hostKeyLine;
+            url = sshd.url(bare);
         }
 
         @AfterAll
-        void stopSshd() throws InterruptedException {
+        void stopSshd() {
             if (sshd != null) {
-                sshd.descendants().forEach(ProcessHandle::destroy);
-                sshd.destroy();
-                if (!sshd.waitFor(5, TimeUnit.SECONDS)) {
-                    sshd.destroyForcibly();
-                }
+                sshd.close();
             }
         }
 

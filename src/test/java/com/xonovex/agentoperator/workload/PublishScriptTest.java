@@ -21,7 +21,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -38,6 +40,7 @@ import com.xonovex.agentoperator.support.HostileRepository.Armed;
 import com.xonovex.agentoperator.support.Leaks;
 import com.xonovex.agentoperator.support.ScriptSandbox;
 import com.xonovex.agentoperator.support.Shell;
+import com.xonovex.agentoperator.support.SshServer;
 import com.xonovex.agentoperator.support.Shell.Result;
 import com.xonovex.agentoperator.support.TestTls;
 
@@ -412,7 +415,7 @@ class PublishScriptTest {
             default -> Files.delete(workdir.resolve(path));
         }
         Map<String, String> env = publishEnv("agent/protected");
-        env.put("PUBLISH_PROTECTED_PATHS", ".github/workflows/**\n.gitlab-ci.yml\n\n**/Jenkinsfile\ndeploy\n");
+        env.put("PUBLISH_PROTECTED_PATHS", ".github/workflows/**\n/.gitlab-ci.yml\n\n**/Jenkinsfile\ndeploy/\n");
         Published p = publish(env);
         assertThat(p.outcome()).as(p.raw()).isEqualTo("Refused");
         assertThat(p.message().path("rule").asText()).isEqualTo("ProtectedPath");
@@ -645,6 +648,48 @@ class PublishScriptTest {
         Published p = publish(publishEnv("agent/fifo"));
         assertThat(p.outcome()).as(p.raw()).isEqualTo("Pushed");
         assertThat(bare("ls-tree", "-r", "--name-only", "refs/heads/agent/fifo")).doesNotContain("pipe");
+    }
+
+    // ---- ssh ----------------------------------------------------------------------------------------------------
+
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    class OverSsh {
+        SshServer sshd;
+
+        @BeforeAll
+        void startSshd() throws Exception {
+            sshd = SshServer.start(shared.resolve("ssh"));
+            assumeTrue(sshd != null, () -> SshServer.why() + "; skipping the ssh cases");
+        }
+
+        @AfterAll
+        void stopSshd() {
+            if (sshd != null) {
+                sshd.close();
+            }
+        }
+
+        @Test
+        void pushesWithTheKeyOfTheCredentialsSecret() throws Exception {
+            Files.delete(sandbox.creds.resolve("token"));
+            Files.writeString(sandbox.creds.resolve("ssh-privatekey"), sshd.privateKey);
+            Files.writeString(sandbox.creds.resolve("known_hosts"), sshd.hostKeyLine);
+            url = sshd.url(origin);
+            cloneDefault();
+            write(workdir.resolve("README"), "over ssh\n");
+            // the agent's repository names its own ssh command: never used
+            gitCli.git(workdir, "config", "core.sshCommand", "touch " + sandbox.marker);
+            Published p = publish(publishEnv("agent/ssh"));
+            assertThat(p.outcome()).as(p.raw() + p.result().output()).isEqualTo("Pushed");
+            assertThat(p.result().stdout()).contains("using the ssh key from the credentials Secret");
+            assertThat(bare("show", "refs/heads/agent/ssh:README")).isEqualTo("over ssh");
+            assertThat(sandbox.marker).doesNotExist();
+            String keyLine = sshd.privateKey.split("\n")[sshd.privateKey.split("\n").length / 2];
+            assertThat(p.result().output()).doesNotContain(keyLine);
+            Leaks.assertNotInFiles(keyLine, sandbox.workspace, sandbox.tmp, sandbox.outputs, sandbox.state);
+            Leaks.assertNotInObjects(gitCli, keyLine, sandbox.home, sandbox.workspace, origin);
+        }
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------------
