@@ -87,6 +87,8 @@ finish() { # outcome rule message
     PullRequestFailed) log "$_outcome: $_message" >&2; _rc=3 ;;
     *) log "$_outcome${_rule:+ ($_rule)}: $_message" >&2; _rc=1 ;;
   esac
+  case "$changed_files" in '' | *[!0-9]*) changed_files=0 ;; esac
+  case "$changed_bytes" in '' | *[!0-9]*) changed_bytes=0 ;; esac
   # At most about 1 KiB: the branch is at most 255 characters (CRD), the message is cut to 200, the URL to 256.
   printf '{"outcome":%s,"rule":%s,"message":%s,"branch":%s,"commit":%s,"baseCommit":%s,"changedFiles":%s,"changedBytes":%s,"pullRequestURL":%s}\n' \
     "$(json "$_outcome" 20)" "$(json "$_rule" 40)" "$(json "$_message" 200)" "$(json "${PUBLISH_BRANCH:-}" 255)" \
@@ -95,6 +97,8 @@ finish() { # outcome rule message
   exit "$_rc"
 }
 trap 'if [ -z "$finished" ]; then finish Failed "" "failed while $step"; fi' EXIT
+# dash runs no EXIT trap when a signal ends it (the Job's deadline, a deletion): report that too.
+trap 'finish Failed "" "stopped by a signal while $step"' HUP INT TERM
 
 # The last lines of a command's output that say what went wrong, on one line.
 reason() { # file
@@ -128,8 +132,10 @@ fi
 if [ -f "$state/base-commit" ]; then
   base=$(dd if="$state/base-commit" bs=100 count=1 2>/dev/null | tr -d '\n') || base=
 fi
-case "$base" in
-  '' | *[!0-9a-f]*) base=; finish Failed NoBaseCommit "no trusted base commit in $state/base-commit" ;;
+case "${#base}:$base" in
+  40:*[!0-9a-f]* | 64:*[!0-9a-f]*) base=; finish Failed NoBaseCommit "no trusted base commit in $state/base-commit" ;;
+  40:* | 64:*) ;;
+  *) base=; finish Failed NoBaseCommit "no trusted base commit in $state/base-commit" ;;
 esac
 base_branch=
 if [ -f "$state/base-branch" ]; then
