@@ -2,6 +2,8 @@
 # Builds the project's images offline, from its own Dockerfiles, for tier 4's real node:
 #   operator  src/main/docker/Dockerfile.jvm on target/quarkus-app (run ./mvnw package first)
 #   runner    src/main/docker/agent-runner.Dockerfile (git, ssh, the claude and opencode CLIs from npm)
+#   runner-testca  the runner plus the test bed's own CA (node/test-ca.Dockerfile), for the tests' https git server;
+#             the CA (test-ca/ca.crt, ca.key; 10 years) is made once and cached
 #   pause     the pod sandbox image: node/pause.c built with gcc -static, alone in the image (no Dockerfile upstream
 #             either; containerd's sandbox_image)
 # with buildah (no daemon, --isolation chroot, so RUN steps use the host's network: the Debian mirror and npm).
@@ -14,7 +16,7 @@
 # (this script's recipe, the Dockerfile, the base's key, the jar's files, Node's version), and rebuilt only when one
 # changes. Each image ends as a docker-archive that the real node's containerd imports.
 #
-#   images.sh [operator|runner|pause]...   (default: all three) prints NAME=IMAGE_REF and NAME_ARCHIVE=PATH lines on stdout
+#   images.sh [operator|runner|runner-testca|pause]...   (default: operator runner pause) prints NAME=IMAGE_REF and NAME_ARCHIVE=PATH lines on stdout
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -123,7 +125,8 @@ build() {
     mv "$tmp" "$archive"
     log "built $ref ($(du -h "$archive" | cut -f1)) in $((SECONDS - start))s"
     # older archives of this image are stale now
-    find "$images" -maxdepth 1 -name "agent-$name-*.tar" ! -name "$(basename "$archive")" -delete
+    find "$images" -maxdepth 1 -regextype posix-extended -regex ".*/agent-$name-[0-9a-f]{16}\.tar" \
+      ! -name "$(basename "$archive")" -delete
   fi
   echo "$name=$ref"
   echo "${name}_ARCHIVE=$archive"
@@ -149,6 +152,25 @@ runner() {
   context=$(mktemp -d)
   build runner "$project/src/main/docker/agent-runner.Dockerfile" "$context" "$key" "$base_ref"
   rmdir "$context"
+}
+
+runner-testca() {
+  local runner_ref key context ca=$images/test-ca
+  runner_ref=$(runner | sed -n 's/^runner=//p')
+  if [[ ! -f $ca/ca.crt ]]; then
+    mkdir -p "$ca.tmp"
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout "$ca.tmp/ca.key" -out "$ca.tmp/ca.crt" -days 3650 \
+      -subj "/CN=agent-operator test bed CA" 2>/dev/null
+    rm -rf "$ca"
+    mv "$ca.tmp" "$ca"
+  fi
+  key=$({ cat "$here/node/test-ca.Dockerfile" "$ca/ca.crt"; echo "$runner_ref"; } | hash_of)
+  context=$(mktemp -d)
+  cp "$ca/ca.crt" "$context/test-ca.crt"
+  build runner-testca "$here/node/test-ca.Dockerfile" "$context" "$key" "$runner_ref"
+  rm -rf "$context"
+  echo "TEST_CA=$ca/ca.crt"
+  echo "TEST_CA_KEY=$ca/ca.key"
 }
 
 pause() {
@@ -179,7 +201,7 @@ pause() {
 (($#)) || set -- operator runner pause
 for what in "$@"; do
   case $what in
-    operator | runner | pause) "$what" ;;
-    *) echo "usage: $0 [operator|runner|pause]..." >&2; exit 2 ;;
+    operator | runner | runner-testca | pause) "$what" ;;
+    *) echo "usage: $0 [operator|runner|runner-testca|pause]..." >&2; exit 2 ;;
   esac
 done

@@ -21,11 +21,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import javax.net.ssl.SSLContext;
+
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 
 /**
- * Git smart HTTP: {@code /public/...} is open, {@code /private/...} needs HTTP Basic auth with one of the accounts;
+ * Git smart HTTP (or https): {@code /public/...} is open, {@code /private/...} needs HTTP Basic auth with one of the accounts;
  * both run {@code git http-backend} as a CGI on the same project root. It binds to the address it is given: loopback
  * for the clone script run as a process, the node's bridge address for a pod.
  */
@@ -42,13 +46,16 @@ public final class GitHttpServer implements AutoCloseable {
     private final Map<String, String> accounts;
     private final Path log;
 
-    private GitHttpServer(InetAddress bind, String git, Path projectRoot, Map<String, String> accounts, Path log)
-            throws IOException {
+    private final String scheme;
+
+    private GitHttpServer(HttpServer server, String scheme, String git, Path projectRoot, Map<String, String> accounts,
+            Path log) {
+        this.server = server;
+        this.scheme = scheme;
         this.git = git;
         this.projectRoot = projectRoot;
         this.accounts = accounts;
         this.log = log;
-        server = HttpServer.create(new InetSocketAddress(bind, 0), 0);
         executor = Executors.newCachedThreadPool();
         server.setExecutor(executor);
         server.createContext("/public/", ex -> handle(ex, "/public", false));
@@ -61,7 +68,18 @@ public final class GitHttpServer implements AutoCloseable {
      */
     public static GitHttpServer start(InetAddress bind, String git, Path projectRoot, Map<String, String> accounts,
             Path log) throws IOException {
-        var s = new GitHttpServer(bind, git, projectRoot, accounts, log);
+        var s = new GitHttpServer(HttpServer.create(new InetSocketAddress(bind, 0), 0), "http", git, projectRoot,
+                accounts, log);
+        s.server.start();
+        return s;
+    }
+
+    /** The same over https, with the server certificate of {@code tls} (see {@link TestTls}). */
+    public static GitHttpServer startHttps(InetAddress bind, SSLContext tls, String git, Path projectRoot,
+            Map<String, String> accounts, Path log) throws IOException {
+        var https = HttpsServer.create(new InetSocketAddress(bind, 0), 0);
+        https.setHttpsConfigurator(new HttpsConfigurator(tls));
+        var s = new GitHttpServer(https, "https", git, projectRoot, accounts, log);
         s.server.start();
         return s;
     }
@@ -72,7 +90,7 @@ public final class GitHttpServer implements AutoCloseable {
     }
 
     public String url(String area, String repository) {
-        return "http://" + server.getAddress().getAddress().getHostAddress() + ":" + server.getAddress().getPort()
+        return scheme + "://" + server.getAddress().getAddress().getHostAddress() + ":" + server.getAddress().getPort()
                 + "/" + area + "/" + repository;
     }
 
