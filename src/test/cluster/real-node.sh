@@ -120,16 +120,20 @@ unmount_state() {
 
 down() {
   [[ -d $state ]] || return 0
+  local t0=$SECONDS
   if [[ -f $state/pids ]]; then
     local name pid
     # reverse start order: node agents and the provisioner, then containerd, then the control plane
     while read -r name pid; do
       if [[ $name == containerd ]]; then kill_pod_processes; fi
+      local t=$SECONDS
       stop_pid "$pid"
+      ((SECONDS - t < 3)) || log "$name took $((SECONDS - t))s to stop"
     done < <(tac "$state/pids")
   fi
   kill_pod_processes
   unmount_state
+  log "stopped in $((SECONDS - t0))s"
   if [[ -f $state/changes ]]; then
     local line
     while read -r line; do
@@ -141,6 +145,7 @@ down() {
     return 1
   fi
   rm -rf "$state"
+  log "down in $((SECONDS - t0))s"
 }
 
 need() {
@@ -284,11 +289,15 @@ up() {
   }]
 }
 JSON
+  # containerd's root (its image store) is a cache that outlives down: importing and unpacking the runner image
+  # takes most of a minute; what runs (tasks, mounts) lives in the state dir
+  local images_root=$cache/real-node-images
+  mkdir -p "$images_root"
   local pause_ref
   pause_ref=$("$here/images.sh" pause | sed -n 's/^pause=//p')
   cat >"$state/containerd.toml" <<TOML
 version = 2
-root = "$state/containerd/root"
+root = "$images_root"
 state = "$state/containerd-state"
 disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.btrfs",
   "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper", "io.containerd.tracing.processor.v1.otlp"]
@@ -320,14 +329,23 @@ TOML
     ((SECONDS - t0 < 120)) || { log "containerd not up"; return 1; }
     sleep 0.2
   done
-  import "$("$here/images.sh" pause | sed -n 's/^pause_ARCHIVE=//p')" "$@"
+  # containers of an earlier run that was killed: the kubelet would try to clean up pods of another cluster
+  local id
+  for id in $(ctr containers ls -q); do
+    ctr containers rm "$id" >/dev/null 2>&1 || true
+    ctr snapshots rm "$id" >/dev/null 2>&1 || true
+  done
+  # the sandbox image before the kubelet starts; the others while it registers
+  import "$("$here/images.sh" pause | sed -n 's/^pause_ARCHIVE=//p')"
 
   if $egress; then # the host's servers (systemd-resolved's upstream ones where 127.0.0.53 is the host's)
     local resolv=/etc/resolv.conf
     [[ -f /run/systemd/resolve/resolv.conf ]] && resolv=/run/systemd/resolve/resolv.conf
     cp "$resolv" "$state/resolv.conf"
   else
-    : >"$state/resolv.conf" # pods get no nameserver: nothing to resolve, nothing leaves the machine
+    # pods ask their own loopback, where nothing answers: lookups fail at once and nothing leaves the machine (with
+    # no nameserver at all, containerd would give pods the host's resolv.conf)
+    printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' >"$state/resolv.conf"
   fi
   local kubelet_port
   kubelet_port=$(free_port)
@@ -376,6 +394,7 @@ oomScoreAdj: 0
 conntrack: {maxPerCore: 0, min: 0, tcpEstablishedTimeout: 0s, tcpCloseWaitTimeout: 0s}
 YAML
   start kube-proxy "$bin/kube-proxy" --config="$state/kube-proxy.yaml"
+  import "$@"
 
   # workspaces: a local-path provisioner (like Rancher's) whose dirs uid 1000 can write
   k apply -f - >/dev/null <<'YAML'
@@ -391,6 +410,10 @@ volumeBindingMode: Immediate
 YAML
   start provisioner "$here/node/local-path-provisioner.sh" "$bin/kubectl" "$kc" "$state/volumes" "$NODE_NAME"
 
+  until k get "node/$NODE_NAME" >/dev/null 2>&1; do
+    ((SECONDS - t0 < 300)) || { log "node $NODE_NAME not registered"; return 1; }
+    sleep 0.5
+  done
   k wait --for=condition=Ready "node/$NODE_NAME" --timeout=120s >/dev/null 2>&1 || {
     k get nodes -o wide >&2 || true
     log "node $NODE_NAME not Ready"
@@ -420,8 +443,17 @@ import() { # ARCHIVE... into the node's containerd (k8s.io namespace, where the 
     [[ -n $a ]] || continue
     # images.sh names an archive agent-NAME-KEY.tar after the image it holds, localhost/agent-NAME:KEY
     ref=$(basename "$a" | sed -n 's/^\(.*\)-\([0-9a-f]\{16\}\)\.tar$/localhost\/\1:\2/p')
-    if [[ -n $ref ]] && command ctr --address "$state/containerd.sock" -n k8s.io images ls -q | grep -qxF "$ref"; then
+    local have
+    have=$(command ctr --address "$state/containerd.sock" -n k8s.io images ls -q)
+    if [[ -n $ref ]] && grep -qxF "$ref" <<<"$have"; then
       continue
+    fi
+    # an image keeps one version in the store: drop the others of the same name (containerd then frees their layers)
+    if [[ -n $ref ]]; then
+      local old
+      for old in $(grep "^${ref%:*}:" <<<"$have" || true); do
+        command ctr --address "$state/containerd.sock" -n k8s.io images rm "$old" >/dev/null || true
+      done
     fi
     local t=$SECONDS
     command ctr --address "$state/containerd.sock" -n k8s.io images import "$a" >/dev/null
