@@ -29,10 +29,9 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 
 /**
- * Git smart HTTP: {@code /public/...} is open, {@code /private/...} needs HTTP Basic auth with one of the accounts;
+ * Git smart HTTP (or https): {@code /public/...} is open, {@code /private/...} needs HTTP Basic auth with one of the accounts;
  * both run {@code git http-backend} as a CGI on the same project root. It binds to the address it is given: loopback
- * for the clone script run as a process, the node's bridge address for a pod. Pushing works in {@code /private/}
- * (http-backend enables receive-pack for authenticated users). {@link #startTls} serves https instead of http.
+ * for the clone script run as a process, the node's bridge address for a pod.
  */
 public final class GitHttpServer implements AutoCloseable {
     private static final Set<String> PASSED_HEADERS = Set.of("Git-Protocol", "Content-Encoding", "Accept");
@@ -46,23 +45,17 @@ public final class GitHttpServer implements AutoCloseable {
     private final Path projectRoot;
     private final Map<String, String> accounts;
     private final Path log;
+
     private final String scheme;
 
-    private GitHttpServer(InetAddress bind, String git, Path projectRoot, Map<String, String> accounts, Path log,
-            SSLContext tls) throws IOException {
+    private GitHttpServer(HttpServer server, String scheme, String git, Path projectRoot, Map<String, String> accounts,
+            Path log) {
+        this.server = server;
+        this.scheme = scheme;
         this.git = git;
         this.projectRoot = projectRoot;
         this.accounts = accounts;
         this.log = log;
-        if (tls == null) {
-            server = HttpServer.create(new InetSocketAddress(bind, 0), 0);
-            scheme = "http";
-        } else {
-            HttpsServer https = HttpsServer.create(new InetSocketAddress(bind, 0), 0);
-            https.setHttpsConfigurator(new HttpsConfigurator(tls));
-            server = https;
-            scheme = "https";
-        }
         executor = Executors.newCachedThreadPool();
         server.setExecutor(executor);
         server.createContext("/public/", ex -> handle(ex, "/public", false));
@@ -75,15 +68,18 @@ public final class GitHttpServer implements AutoCloseable {
      */
     public static GitHttpServer start(InetAddress bind, String git, Path projectRoot, Map<String, String> accounts,
             Path log) throws IOException {
-        var s = new GitHttpServer(bind, git, projectRoot, accounts, log, null);
+        var s = new GitHttpServer(HttpServer.create(new InetSocketAddress(bind, 0), 0), "http", git, projectRoot,
+                accounts, log);
         s.server.start();
         return s;
     }
 
-    /** As {@link #start}, but https with the given server key and certificate (see {@link TestTls}). */
-    public static GitHttpServer startTls(InetAddress bind, String git, Path projectRoot, Map<String, String> accounts,
-            Path log, SSLContext tls) throws IOException {
-        var s = new GitHttpServer(bind, git, projectRoot, accounts, log, tls);
+    /** The same over https, with the server certificate of {@code tls} (see {@link TestTls}). */
+    public static GitHttpServer startHttps(InetAddress bind, SSLContext tls, String git, Path projectRoot,
+            Map<String, String> accounts, Path log) throws IOException {
+        var https = HttpsServer.create(new InetSocketAddress(bind, 0), 0);
+        https.setHttpsConfigurator(new HttpsConfigurator(tls));
+        var s = new GitHttpServer(https, "https", git, projectRoot, accounts, log);
         s.server.start();
         return s;
     }

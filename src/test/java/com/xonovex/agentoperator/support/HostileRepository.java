@@ -39,7 +39,7 @@ public final class HostileRepository {
     private HostileRepository() {
     }
 
-    /** The payload, {@code .git/payload.sh} of the repository; it leaks the token to {@code leaked-token} in the tree. */
+    /** The payload, {@code .git/payload.sh} of the repository; it copies the token to {@code leaked-token} there. */
     public static Path payload(Path repo, Path marker) throws IOException {
         Path payload = repo.resolve(".git/payload.sh");
         Files.writeString(payload, "#!/bin/sh\necho \"payload ran: $0 $*\" >> '" + marker + "'\n"

@@ -102,9 +102,8 @@ class GitCloneScriptTest {
         git(shared, "init", "-q", "--bare", "-b", "main", bare.toString());
         git(work, "push", "-q", bare.toString(), "refs/heads/main:refs/heads/main",
                 "refs/heads/feature/x:refs/heads/feature/x", shaE + ":refs/pull/1/head");
-        http = GitHttpServer.startTls(InetAddress.getLoopbackAddress(), gitBinary, root,
-                Map.of("x-access-token", TOKEN, "alice", PASSWORD), shared.resolve("http.log"),
-                TestTls.get().context());
+        http = GitHttpServer.startHttps(InetAddress.getLoopbackAddress(), TestTls.loopbackContext(), gitBinary,
+                root, Map.of("x-access-token", TOKEN, "alice", PASSWORD), shared.resolve("http.log"));
     }
 
     @AfterAll
@@ -117,7 +116,7 @@ class GitCloneScriptTest {
     @BeforeEach
     void dirs() throws IOException {
         // its own directory per test: the @Nested PER_CLASS tests share one outer instance and so one @TempDir
-        sandbox = ScriptSandbox.create(dir, gitBinary, TestTls.get().caFile());
+        sandbox = ScriptSandbox.create(dir, gitBinary, TestTls.loopbackCaFile());
         workspace = sandbox.workspace;
         home = sandbox.home;
         creds = sandbox.creds;
@@ -595,7 +594,7 @@ class GitCloneScriptTest {
 
         private Path arm(Armed armed, Path repo) throws Exception {
             Path payload = HostileRepository.payload(repo, marker);
-            HostileRepository.arm(gitCli, repo, payload, armed, http.url("private"), TestTls.get().caFile());
+            HostileRepository.arm(gitCli, repo, payload, armed, http.url("private"), TestTls.loopbackCaFile());
             return payload;
         }
     }
@@ -650,7 +649,7 @@ class GitCloneScriptTest {
         // answer for that one.
         var real = java.net.URI.create(http.url("private"));
         HttpsServer redirector = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        redirector.setHttpsConfigurator(new HttpsConfigurator(TestTls.get().context()));
+        redirector.setHttpsConfigurator(new HttpsConfigurator(TestTls.loopbackContext()));
         List<String> redirected = new java.util.concurrent.CopyOnWriteArrayList<>();
         redirector.createContext("/", ex -> {
             try (ex) {
@@ -804,7 +803,7 @@ class GitCloneScriptTest {
         assertThat(r.stdout()).contains("git-clone: done");
     }
 
-    /** The secret is in none of: the script's output, git's argv, any file under the roots (default: workspace, HOME). */
+    /** The secret is in none of: the script output, git argv, any file under the roots (default: workspace, HOME). */
     void assertSecretNowhere(String secret, Result r) throws IOException {
         assertSecretNowhere(secret, r, workspace, home);
     }

@@ -108,9 +108,9 @@ class PublishScriptTest {
         gitCli.git(shared, "init", "-q", "--bare", "-b", "main", template.toString());
         gitCli.git(work, "push", "-q", template.toString(), "refs/heads/main:refs/heads/main",
                 "refs/heads/other:refs/heads/other");
-        http = GitHttpServer.startTls(InetAddress.getLoopbackAddress(), gitBinary, srv,
-                Map.of("x-access-token", TOKEN), shared.resolve("http.log"), TestTls.get().context());
-        forge = FakeForgeApi.start(InetAddress.getLoopbackAddress(), TestTls.get().context());
+        http = GitHttpServer.startHttps(InetAddress.getLoopbackAddress(), TestTls.loopbackContext(), gitBinary,
+                srv, Map.of("x-access-token", TOKEN), shared.resolve("http.log"));
+        forge = FakeForgeApi.start(InetAddress.getLoopbackAddress(), TestTls.loopbackContext());
     }
 
     @AfterAll
@@ -126,7 +126,7 @@ class PublishScriptTest {
     @BeforeEach
     void cloneTheWorkspace() throws Exception {
         forge.reset();
-        sandbox = ScriptSandbox.create(dir, gitBinary, TestTls.get().caFile());
+        sandbox = ScriptSandbox.create(dir, gitBinary, TestTls.loopbackCaFile());
         String name = "r" + UUID.randomUUID() + ".git";
         origin = srv.resolve(name);
         copyTree(template, origin);
@@ -536,7 +536,7 @@ class PublishScriptTest {
         cloneDefault();
         Path payload = HostileRepository.payload(workdir, sandbox.marker);
         for (Armed armed : Armed.values()) {
-            HostileRepository.arm(gitCli, workdir, payload, armed, url, TestTls.get().caFile());
+            HostileRepository.arm(gitCli, workdir, payload, armed, url, TestTls.loopbackCaFile());
             assertThat(sandbox.marker).as("%s is live", armed).isRegularFile();
             Files.delete(sandbox.marker);
             Files.deleteIfExists(workdir.resolve("leaked-token")); // made empty by the control run, which has no token
