@@ -62,8 +62,9 @@ recorded_uid() {
 # Removes everything in the workspace but lost+found and the run-uid marker. rm -rf never follows symlinks; the
 # chmod lets it empty directories that were left without write permission.
 clean_workspace() {
-  workspace_entries | while IFS= read -r f; do
-    if [ "$f" != "$marks" ]; then
+  # a glob, not a list of lines: names may hold newlines
+  for f in "$WORKSPACE"/* "$WORKSPACE"/.[!.]* "$WORKSPACE"/..?*; do
+    if { [ -e "$f" ] || [ -L "$f" ]; } && [ "$f" != "$WORKSPACE/lost+found" ] && [ "$f" != "$marks" ]; then
       if [ -d "$f" ] && [ ! -L "$f" ]; then
         find "$f" -type d ! -perm -700 -exec chmod u+rwx -- {} \; 2>/dev/null || true
       fi

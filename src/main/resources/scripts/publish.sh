@@ -25,6 +25,26 @@
 # - sends the pull request body exactly as the operator built it (PR_REQUEST_JSON) with curl, the token in a config
 #   read from standard input, never in argv.
 # The workspace is mounted read-only and is never the current directory. Credentials are handled by git-common.sh.
+#
+# Contract. Mounts: the workspace read-only at $WORKSPACE; the clone state (emptyDir written by git-clone) read-only
+# at $CLONE_STATE_DIR (default /var/run/agent-operator/clone; files base-commit, base-branch); the repository's
+# credentials Secret at $GIT_CREDENTIALS_DIR (default /etc/agent-operator/git-credentials; keys token, username,
+# password, ssh-privatekey, known_hosts); a private writable $HOME and /tmp. It must start only after every process
+# of the agent container has ended: git reads the tree where it is, so a file swapped for a symlink while it reads
+# would be followed.
+# Environment: GIT_REPO_URL, AGENT_WORKDIR ($WORKSPACE/repo or $WORKSPACE/worktree), PUBLISH_BRANCH,
+# PUBLISH_ALLOW_BASE_BRANCH (true: allow the base branch and the remote's default branch), PUBLISH_COMMIT_MESSAGE,
+# PUBLISH_AUTHOR_NAME, PUBLISH_AUTHOR_EMAIL (also the committer), PUBLISH_MAX_FILES, PUBLISH_MAX_BYTES (0 or unset:
+# no limit), PUBLISH_PROTECTED_PATHS (newline-separated globs: ** any directories, * within one, case-insensitive; a
+# pattern also covers everything below it), PR_PROVIDER (github|gitlab; unset: no request), PR_API_URL (https://),
+# PR_REPOSITORY (GitHub owner/repo; GitLab URL-encoded path or id), PR_REQUEST_JSON (the request body, sent as it
+# is), TERMINATION_LOG (default /dev/termination-log).
+# Out: one JSON line in $TERMINATION_LOG with outcome Pushed|NoChanges|Refused|Failed|PullRequestFailed, rule,
+# message, branch, commit, baseCommit, changedFiles, changedBytes, pullRequestURL (every key always present; strings
+# empty when unknown); exit status 0 (Pushed, NoChanges), 2 (Refused), 3 (PullRequestFailed), 1 (Failed). Rules:
+# Refused: InvalidBranch, BaseBranch, SymlinkOutsideTree, NestedRepository, ProtectedPath, MaxFilesExceeded,
+# MaxBytesExceeded; Failed: InvalidSetting, NoBaseCommit, MissingWorkTree, FetchFailed, ImportFailed, PushFailed, or
+# none (an unexpected error, named by the step it happened in).
 me=publish
 umask 077
 tlog="${TERMINATION_LOG:-/dev/termination-log}"

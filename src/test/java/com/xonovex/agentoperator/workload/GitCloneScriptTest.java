@@ -358,6 +358,8 @@ class GitCloneScriptTest {
         assertThat(workspace.resolve("repo/sub").toFile().setWritable(false)).isTrue();
         Files.createDirectories(workspace.resolve("worktree"));
         Files.createSymbolicLink(workspace.resolve("link"), creds);
+        Files.createDirectories(home.resolve("b"));
+        Files.writeString(workspace.resolve("a\nb"), "a name with a newline\n");
         Files.writeString(creds.resolve("keep"), "the target of a link is not removed\n");
         Result r = run(Map.of("GIT_REPO_URL", http.url("public"), "GIT_BRANCH", "feature/x"));
         assertSucceeded(r);
@@ -369,6 +371,8 @@ class GitCloneScriptTest {
         assertThat(workspace.resolve("worktree")).doesNotExist();
         assertThat(workspace.resolve("link")).doesNotExist();
         assertThat(creds.resolve("keep")).exists();
+        assertThat(workspace.resolve("a\nb")).doesNotExist();
+        assertThat(home.resolve("b")).exists();
         assertThat(workspace.resolve(".agent-operator/run-uid")).hasContent(sandbox.runUid);
         assertThat(workspace.resolve(".agent-operator/cloned")).isRegularFile();
     }
