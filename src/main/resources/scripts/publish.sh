@@ -107,6 +107,8 @@ finish() { # outcome rule message
     PullRequestFailed) log "$_outcome: $_message" >&2; _rc=3 ;;
     *) log "$_outcome${_rule:+ ($_rule)}: $_message" >&2; _rc=1 ;;
   esac
+  # The scratch files hold the API's answer, which may echo what it was sent.
+  rm -rf -- "$work"
   case "$changed_files" in '' | *[!0-9]*) changed_files=0 ;; esac
   case "$changed_bytes" in '' | *[!0-9]*) changed_bytes=0 ;; esac
   # At most about 1 KiB: the branch is at most 255 characters (CRD), the message is cut to 200, the URL to 256.

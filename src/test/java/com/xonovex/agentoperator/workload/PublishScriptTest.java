@@ -498,6 +498,20 @@ class PublishScriptTest {
         assertTokenNowhere(p);
     }
 
+    @Test
+    void anAnswerThatEchoesTheTokenIsNotPassedOn() throws Exception {
+        cloneDefault();
+        write(workdir.resolve("README"), "pr\n");
+        forge.failWith(401, "{\"message\":\"Bad credentials: Bearer " + TOKEN + "\"}");
+        Map<String, String> env = publishEnv("agent/echo");
+        env.putAll(Map.of("PR_PROVIDER", "github", "PR_API_URL", forge.githubUrl(), "PR_REPOSITORY", "acme/widgets",
+                "PR_REQUEST_JSON", "{}"));
+        Published p = publish(env);
+        assertThat(p.outcome()).as(p.raw()).isEqualTo("PullRequestFailed");
+        assertThat(p.message().path("message").asText()).contains("withheld");
+        assertTokenNowhere(p);
+    }
+
     static Stream<Arguments> badPullRequestSettings() {
         return Stream.of(
                 Arguments.of("PR_API_URL", "http://127.0.0.1:1", "https://"),
@@ -550,6 +564,7 @@ class PublishScriptTest {
             Files.setPosixFilePermissions(workdir.resolve(p), PosixFilePermissions.fromString("rwxr-xr-x"));
         }
         write(workdir.resolve("README"), "changed by the agent\n");
+        write(workdir.resolve(".agent-operator/run-uid"), "the operator's name, not the agent's work\n");
         Files.deleteIfExists(workdir.resolve("filtered.txt"));
         Map<String, String> env = publishEnv("agent/hostile");
         env.put("PATH", ".:bin:" + sandbox.bin + ":/usr/local/bin:/usr/bin:/bin");
@@ -565,7 +580,8 @@ class PublishScriptTest {
         assertThat(bare("show", tip + ":.gitattributes")).isEqualTo("* filter=evil\n*.bat text eol=crlf");
         assertThat(bare("show", tip + ":git")).isEqualTo(fakeGit.strip());
         assertThat(bare("ls-tree", "-r", "--name-only", tip).lines().toList()).doesNotContain(
-                ".git/config", ".git/payload.sh", "sub/.git/hooks/pre-commit", "leaked-token")
+                ".git/config", ".git/payload.sh", "sub/.git/hooks/pre-commit", "leaked-token",
+                ".agent-operator/run-uid")
                 .noneMatch(path -> path.contains(".git/"));
         assertTokenNowhere(p);
     }
