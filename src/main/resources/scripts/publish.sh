@@ -74,17 +74,19 @@ holds_secret() {
   return 1
 }
 
-# A JSON string literal of at most $2 characters of $1: printable ASCII is kept ('"' and '\' escaped), control
-# characters become spaces and other bytes "?", so the result is valid JSON whatever the input.
+# A JSON string literal of $1 whose content is at most $2 bytes: printable ASCII is kept ('"' and '\' escaped),
+# control characters become spaces and other bytes "?", so the result is valid JSON whatever the input.
 json() {
   S="$1" LC_ALL=C awk -v max="$2" 'BEGIN {
-    s = substr(ENVIRON["S"], 1, max); out = ""
-    for (i = 1; i <= length(s); i++) {
+    s = ENVIRON["S"]; out = ""
+    for (i = 1; i <= length(s) && length(out) < max; i++) {
       c = substr(s, i, 1)
-      if (c == "\"" || c == "\\") out = out "\\" c
-      else if (c < " ") out = out " "
-      else if (c > "~") out = out "?"
-      else out = out c
+      if (c == "\"" || c == "\\") e = "\\" c
+      else if (c < " ") e = " "
+      else if (c > "~") e = "?"
+      else e = c
+      if (length(out) + length(e) > max) break
+      out = out e
     }
     printf "\"%s\"", out
   }'
@@ -111,10 +113,10 @@ finish() { # outcome rule message
   rm -rf -- "$work"
   case "$changed_files" in '' | *[!0-9]*) changed_files=0 ;; esac
   case "$changed_bytes" in '' | *[!0-9]*) changed_bytes=0 ;; esac
-  # At most about 1 KiB: the branch is at most 255 characters (CRD), the message is cut to 200, the URL to 256.
+  # Under 1 KiB: the branch is at most 255 characters (CRD), the message at most 160, the URL 200.
   printf '{"outcome":%s,"rule":%s,"message":%s,"branch":%s,"commit":%s,"baseCommit":%s,"changedFiles":%s,"changedBytes":%s,"pullRequestURL":%s}\n' \
-    "$(json "$_outcome" 20)" "$(json "$_rule" 40)" "$(json "$_message" 200)" "$(json "${PUBLISH_BRANCH:-}" 255)" \
-    "$(json "$commit" 64)" "$(json "$base" 64)" "$changed_files" "$changed_bytes" "$(json "$pr_url" 256)" \
+    "$(json "$_outcome" 20)" "$(json "$_rule" 40)" "$(json "$_message" 160)" "$(json "${PUBLISH_BRANCH:-}" 255)" \
+    "$(json "$commit" 64)" "$(json "$base" 64)" "$changed_files" "$changed_bytes" "$(json "$pr_url" 200)" \
     > "$tlog" || log "cannot write the termination message to $tlog" >&2
   exit "$_rc"
 }
@@ -124,7 +126,7 @@ trap 'finish Failed "" "stopped by a signal while $step"' HUP INT TERM
 
 # The last lines of a command's output that say what went wrong, on one line.
 reason() { # file
-  grep -E '^(error|fatal|remote|To |Everything| ! )|\[(rejected|remote rejected)\]' -- "$1" 2>/dev/null |
+  grep -E '^(error|fatal|remote:| ! )|\[(rejected|remote rejected)\]' -- "$1" 2>/dev/null |
     grep -v '^hint:' | tail -n 4 | tr '\n\t' '  ' | tr -s ' ' || true
 }
 
@@ -216,8 +218,10 @@ G read-tree "$base"
 # .agent-operator holds the operator's markers, not the agent's work.
 if ! G --work-tree="$wd_real" add -A -- . ':(top,exclude,literal).agent-operator' > "$work/add.out" 2>&1; then
   cat -- "$work/add.out" >&2
-  if grep -q 'does not have a commit checked out' -- "$work/add.out"; then
-    finish Refused NestedRepository "the working tree holds a nested git repository: $(reason "$work/add.out")"
+  # a nested repository without a commit: git cannot add it as a gitlink and says so
+  nested=$(sed -n "s/^error: '\(.*\)' does not have a commit checked out\$/\1/p" -- "$work/add.out" | head -n 1)
+  if [ -n "$nested" ]; then
+    finish Refused NestedRepository "the working tree holds a nested git repository: $nested"
   fi
   finish Failed ImportFailed "cannot read the working tree: $(reason "$work/add.out")"
 fi
@@ -233,6 +237,9 @@ step="checking the change"
 # change is one line. No renames: a move is a deletion and an addition, both checked.
 G diff-tree -r --no-renames --no-ext-diff --no-textconv "$base_tree" "$tree" > "$work/changes"
 changed_files=$(wc -l < "$work/changes" | tr -d ' ')
+# Bytes: the sizes of the blobs the change adds (new and changed files, symlinks); deletions add none.
+changed_bytes=$(awk '$5 != "D" && $2 != "160000" { print $4 }' "$work/changes" |
+  G cat-file --batch-check='%(objectsize)' | awk '{ n += $1 } END { printf "%d\n", n }')
 
 nested=$(awk '$2 == "160000" { sub(/^[^\t]*\t/, ""); print; exit }' "$work/changes")
 if [ -n "$nested" ]; then
@@ -295,8 +302,6 @@ if [ -n "$protected" ]; then
   fi
 fi
 
-changed_bytes=$(awk '$5 != "D" { print $4 }' "$work/changes" | G cat-file --batch-check='%(objectsize)' |
-  awk '{ n += $1 } END { printf "%d\n", n }')
 if [ "$max_files" -gt 0 ] && [ "$changed_files" -gt "$max_files" ]; then
   finish Refused MaxFilesExceeded "$changed_files files changed, more than the $max_files allowed"
 fi
@@ -317,9 +322,8 @@ step="pushing"
 log "pushing to branch $branch"
 if ! G push -- "$GIT_REPO_URL" "$commit:refs/heads/$branch" > "$work/push.out" 2>&1; then
   cat -- "$work/push.out" >&2
-  _commit=$commit
   commit=
-  finish Failed PushFailed "the push of $_commit was refused: $(reason "$work/push.out")"
+  finish Failed PushFailed "the push was refused: $(reason "$work/push.out")"
 fi
 cat -- "$work/push.out"
 

@@ -370,6 +370,7 @@ class PublishScriptTest {
         assertThat(p.outcome()).as(p.raw()).isEqualTo("Refused");
         assertThat(p.message().path("rule").asText()).isEqualTo("MaxFilesExceeded");
         assertThat(p.message().path("changedFiles").asInt()).isEqualTo(3);
+        assertThat(p.message().path("changedBytes").asInt()).as("a\\n and b\\n").isEqualTo(4);
         assertThat(bareResult("rev-parse", "--verify", "-q", "refs/heads/agent/files").exit()).isNotZero();
 
         env.put("PUBLISH_MAX_FILES", "3");
@@ -652,7 +653,9 @@ class PublishScriptTest {
         Published p = publish(publishEnv("agent/nested"));
         assertThat(p.outcome()).as(p.raw()).isEqualTo("Refused");
         assertThat(p.message().path("rule").asText()).isEqualTo("NestedRepository");
-        assertThat(p.message().path("message").asText()).contains("vendor/lib");
+        assertThat(p.message().path("message").asText())
+                .isIn("the working tree holds a nested git repository: vendor/lib",
+                        "the working tree holds a nested git repository: vendor/lib/");
         assertThat(bareResult("rev-parse", "--verify", "-q", "refs/heads/agent/nested").exit()).isNotZero();
     }
 
