@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -88,6 +89,7 @@ public final class FakeMessagesApi implements AutoCloseable {
     private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
     private volatile int failStatus;
     private volatile Duration delay = Duration.ZERO;
+    private final AtomicInteger received = new AtomicInteger();
     private int toolResults;
 
     /** On loopback. */
@@ -127,6 +129,11 @@ public final class FakeMessagesApi implements AutoCloseable {
         }
     }
 
+    /** Messages requests received so far, counted on arrival (requests() lists them once answered). */
+    public int received() {
+        return received.get();
+    }
+
     public synchronized int toolResults() {
         return toolResults;
     }
@@ -144,20 +151,23 @@ public final class FakeMessagesApi implements AutoCloseable {
             } else if (uri.startsWith("/v1/messages/count_tokens")) {
                 status = 200;
                 response = ("{\"input_tokens\":" + Math.max(1, body.length / 4) + "}").getBytes(StandardCharsets.UTF_8);
-            } else if (failStatus != 0) {
-                status = failStatus;
-                response = error(failStatus == 401 ? "authentication_error" : "api_error",
-                        "fake API answering " + failStatus);
             } else {
-                sleep(delay);
-                var request = JSON.readTree(body);
-                var reply = reply(request);
-                status = 200;
-                if (request.path("stream").asBoolean(false)) {
-                    contentType = "text/event-stream";
-                    response = stream(reply).getBytes(StandardCharsets.UTF_8);
+                received.incrementAndGet();
+                if (failStatus != 0) {
+                    status = failStatus;
+                    response = error(failStatus == 401 ? "authentication_error" : "api_error",
+                            "fake API answering " + failStatus);
                 } else {
-                    response = JSON.writeValueAsBytes(reply);
+                    sleep(delay);
+                    var request = JSON.readTree(body);
+                    var reply = reply(request);
+                    status = 200;
+                    if (request.path("stream").asBoolean(false)) {
+                        contentType = "text/event-stream";
+                        response = stream(reply).getBytes(StandardCharsets.UTF_8);
+                    } else {
+                        response = JSON.writeValueAsBytes(reply);
+                    }
                 }
             }
             requests.add(new Request(exchange.getRequestMethod(), uri, Map.copyOf(exchange.getRequestHeaders()), body,
