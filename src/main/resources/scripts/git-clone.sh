@@ -29,10 +29,13 @@ worktree="$WORKSPACE/worktree"
 # The clone is made here and renamed to $repo only once it is complete.
 partial="$WORKSPACE/.repo.partial"
 
-# Prints each entry of the workspace but lost+found (which a fresh ext4 volume has), one per line.
+# Prints each entry of the workspace but the directory lost+found (which a fresh ext4 volume has), one per line.
 workspace_entries() {
   for f in "$WORKSPACE"/* "$WORKSPACE"/.[!.]* "$WORKSPACE"/..?*; do
-    if { [ -e "$f" ] || [ -L "$f" ]; } && [ "$f" != "$WORKSPACE/lost+found" ]; then
+    if [ "$f" = "$WORKSPACE/lost+found" ] && [ -d "$f" ] && [ ! -L "$f" ]; then
+      continue
+    fi
+    if [ -e "$f" ] || [ -L "$f" ]; then
       printf '%s\n' "$f"
     fi
   done

@@ -195,7 +195,7 @@ setup_git_credentials "$me"
 step="fetching the base commit"
 rm -rf -- "$gd" "$work"
 mkdir -m 700 -- "$work"
-g init -q --bare "$gd"
+g -c init.defaultBranch=publish init -q --bare "$gd"
 G() { g --git-dir="$gd" "$@"; }
 log "fetching the base commit $base"
 if ! G fetch -q --depth=1 --no-tags -- "$GIT_REPO_URL" "$base" > "$work/fetch.out" 2>&1; then

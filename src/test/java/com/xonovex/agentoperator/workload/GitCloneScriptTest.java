@@ -386,6 +386,14 @@ class GitCloneScriptTest {
     }
 
     @Test
+    void aLostAndFoundThatIsNoDirectoryMakesTheWorkspaceNotEmpty() throws Exception {
+        Files.createSymbolicLink(workspace.resolve("lost+found"), creds);
+        Result r = run(Map.of("GIT_REPO_URL", http.url("public")));
+        assertThat(r.exit()).as(r.output()).isNotZero();
+        assertThat(r.stderr()).contains("the workspace is not empty and has no run marker");
+    }
+
+    @Test
     void refusesANonEmptyWorkspaceWithoutMarker() throws Exception {
         Files.createDirectories(workspace.resolve("repo"));
         Files.writeString(workspace.resolve("repo/keep.txt"), "keep\n");
