@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds a real Kubernetes control plane (etcd, kube-apiserver, kube-controller-manager,
-# kube-scheduler, kubectl) and kwok from Go modules -- no prebuilt downloads -- into
+# kube-scheduler, kubectl), the node components of tier 4's real node (kubelet, kube-proxy), and kwok from Go modules -- no prebuilt downloads -- into
 #   ${AGENT_OPERATOR_CACHE:-$HOME/.cache/agent-operator}/k8s-<version>/bin/
 # and links etcd, kube-apiserver and kubectl where io.fabric8:kube-api-test looks for them:
 #   ${KUBE_API_TEST_DIR:-$HOME/.kubeapitest}/k8s/<version without v>-linux-<arch>/
@@ -80,7 +80,7 @@ go_build() {
 }
 
 # --- Kubernetes -----------------------------------------------------------------------------
-mapfile -t todo < <(missing kube-apiserver kube-controller-manager kube-scheduler kubectl)
+mapfile -t todo < <(missing kube-apiserver kube-controller-manager kube-scheduler kubectl kubelet kube-proxy)
 if ((${#todo[@]})); then
   # Like hack/lib/golang.sh + hack/lib/version.sh of the release (non-debug build). The build
   # date is the release commit's time from the module proxy, so rebuilds are reproducible.

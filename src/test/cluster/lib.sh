@@ -26,22 +26,29 @@ stop_pid() {
   wait "$pid" 2>/dev/null || true
 }
 
-# make_certs DIR ADMIN_CN: in DIR, a CA (ca.crt/key), kube-apiserver's serving cert for 127.0.0.1 and localhost
-# (apiserver.crt/key), an admin client cert in system:masters (admin.crt/key) and the service-account key pair
-# (sa.key, sa.pub), all from openssl, valid 30 days.
+# issue_cert DIR NAME SUBJECT [SUBJECT_ALT_NAMES]: in DIR, NAME.key and NAME.crt signed by DIR's ca.crt/ca.key, valid
+# 30 days.
+issue_cert() {
+  local dir=$1 name=$2 subject=$3 san=${4:-}
+  (
+    cd "$dir"
+    openssl req -new -newkey rsa:2048 -nodes -keyout "$name.key" -out "$name.csr" -subj "$subject" 2>/dev/null
+    openssl x509 -req -in "$name.csr" -CA ca.crt -CAkey ca.key -CAcreateserial -days 30 -out "$name.crt" \
+      ${san:+-extfile <(printf 'subjectAltName=%s\n' "$san")} 2>/dev/null
+  )
+}
+
+# make_certs DIR ADMIN_CN [EXTRA_SANS]: in DIR, a CA (ca.crt/key), kube-apiserver's serving cert for 127.0.0.1,
+# localhost and EXTRA_SANS (e.g. "IP:10.88.0.1,IP:10.0.0.1") (apiserver.crt/key), an admin client cert in
+# system:masters (admin.crt/key) and the service-account key pair (sa.key, sa.pub), all from openssl, valid 30 days.
 make_certs() {
-  local dir=$1 admin=$2
+  local dir=$1 admin=$2 extra=${3:+,$3}
   (
     cd "$dir"
     openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -days 30 -subj "/CN=test-ca" 2>/dev/null
-    issue() { # name subject [subjectAltName]
-      openssl req -new -newkey rsa:2048 -nodes -keyout "$1.key" -out "$1.csr" -subj "$2" 2>/dev/null
-      openssl x509 -req -in "$1.csr" -CA ca.crt -CAkey ca.key -CAcreateserial -days 30 -out "$1.crt" \
-        ${3:+-extfile <(printf 'subjectAltName=%s\n' "$3")} 2>/dev/null
-    }
-    issue apiserver "/CN=kube-apiserver" "IP:127.0.0.1,DNS:localhost"
-    issue admin "/O=system:masters/CN=$admin"
     openssl genrsa -out sa.key 2048 2>/dev/null
     openssl rsa -in sa.key -pubout -out sa.pub 2>/dev/null
   )
+  issue_cert "$dir" apiserver "/CN=kube-apiserver" "IP:127.0.0.1,DNS:localhost$extra"
+  issue_cert "$dir" admin "/O=system:masters/CN=$admin"
 }

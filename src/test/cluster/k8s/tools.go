@@ -1,6 +1,6 @@
 //go:build tools
 
-// Package k8stools pins the Kubernetes commands that ../build.sh builds.
+// Package k8stools pins the Kubernetes commands (control plane, and kubelet and kube-proxy for the real node of tier 4) that ../build.sh builds.
 package k8stools
 
 import (
@@ -8,4 +8,6 @@ import (
 	_ "k8s.io/kubernetes/cmd/kube-controller-manager"
 	_ "k8s.io/kubernetes/cmd/kube-scheduler"
 	_ "k8s.io/kubernetes/cmd/kubectl"
+	_ "k8s.io/kubernetes/cmd/kubelet"
+	_ "k8s.io/kubernetes/cmd/kube-proxy"
 )

@@ -6,7 +6,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -33,14 +31,12 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import com.xonovex.agentoperator.Fixtures;
 import com.xonovex.agentoperator.api.AgentType;
 import com.xonovex.agentoperator.api.SecretKeyRef;
 import com.xonovex.agentoperator.resolve.ProviderSettings;
+import com.xonovex.agentoperator.support.AgentClis;
+import com.xonovex.agentoperator.support.FakeMessagesApi;
 import com.xonovex.agentoperator.resolve.ResolvedRun;
 import com.xonovex.agentoperator.workload.AgentEnvironment;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -60,7 +56,6 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 class AgentCliHeadlessTest {
     static final int AGENT_UID = 1000;
     private static final String TOKEN = "sk-test-" + UUID.randomUUID();
-    private static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(20);
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(3);
     private static final Path PWNED = Path.of("/tmp/pwned");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -74,30 +69,9 @@ class AgentCliHeadlessTest {
         Assumptions.assumeTrue(System.getProperty("os.name").toLowerCase().contains("linux")
                 && System.getProperty("os.arch").matches("amd64|x86_64"),
                 "the pinned CLIs are installed for linux-x64 only");
-        var script = Path.of("src/test/agents/install-clis.sh").toAbsolutePath();
-        var out = Files.createTempFile("install-clis", ".out");
-        var err = Files.createTempFile("install-clis", ".err");
-        try {
-            var process = new ProcessBuilder("bash", script.toString())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                    .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-            boolean done = process.waitFor(INSTALL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            if (!done) {
-                kill(process);
-            }
-            var log = Files.readString(err);
-            System.err.print(log);
-            Assumptions.assumeTrue(done && process.exitValue() == 0,
-                    () -> "cannot install the agent CLIs with " + script + " (" + (done ? "exit " + process.exitValue()
-                            : "timed out after " + INSTALL_TIMEOUT) + "):\n" + log);
-            var binDirs = Files.readAllLines(out).stream().filter(l -> !l.isBlank()).map(Path::of).toList();
-            assertThat(binDirs).hasSize(2);
-            BINARIES.put(AgentType.CLAUDE, binDirs.get(0).resolve("claude").toRealPath());
-            BINARIES.put(AgentType.OPENCODE, binDirs.get(1).resolve("opencode").toRealPath());
-        } finally {
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
-        }
+        var installed = AgentClis.install();
+        Assumptions.assumeTrue(installed.ok(), installed::problem);
+        BINARIES.putAll(installed.binaries());
     }
 
     @AfterEach
@@ -109,13 +83,16 @@ class AgentCliHeadlessTest {
     }
 
     /** What differs between the CLIs for this test. */
-    record Agent(AgentType type, String command, String writeTool, String pathField, String authHeader,
-            String authValue) {
+    record Agent(AgentType type, String command, String authHeader, String authValue) {
         static Agent of(AgentType type) {
             return switch (type) {
-                case CLAUDE -> new Agent(type, "claude", "Write", "file_path", "Authorization", "Bearer " + TOKEN);
-                case OPENCODE -> new Agent(type, "opencode", "write", "filePath", "x-api-key", TOKEN);
+                case CLAUDE -> new Agent(type, "claude", "Authorization", "Bearer " + TOKEN);
+                case OPENCODE -> new Agent(type, "opencode", "x-api-key", TOKEN);
             };
+        }
+
+        String writeTool() {
+            return FakeMessagesApi.WriteTool.of(type).name();
         }
     }
 
@@ -147,7 +124,7 @@ class AgentCliHeadlessTest {
                 .isGreaterThan(128 * 1024);
         Files.writeString(promptFile, prompt, StandardCharsets.UTF_8);
 
-        var api = new FakeMessagesApi(agent, written.toString(), writtenContent);
+        var api = new FakeMessagesApi(type, written.toString(), writtenContent);
         cleanup.add(api);
         var proxy = new RecordingProxy();
         cleanup.add(proxy);
@@ -322,202 +299,6 @@ class AgentCliHeadlessTest {
                     .append("lorem ipsum dolor sit amet\n");
         }
         return text.append("END ").append(marker).append('\n').toString();
-    }
-
-    /**
-     * A fake Anthropic Messages API. A request with the write tool whose last user message holds no tool_result
-     * gets a tool_use of that tool; anything else gets {@link #FINAL_TEXT} with end_turn. Streams when asked to.
-     */
-    static final class FakeMessagesApi implements AutoCloseable {
-        static final String FINAL_TEXT = "Done: the file is written.";
-
-        record Request(String method, String uri, Map<String, List<String>> headers, byte[] body, int status) {
-            String header(String name) {
-                return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
-                        .map(e -> String.join(",", e.getValue())).findFirst().orElse(null);
-            }
-
-            boolean isMessages() {
-                return uri.startsWith("/v1/messages") && !uri.startsWith("/v1/messages/count_tokens");
-            }
-
-            JsonNode json() {
-                try {
-                    return JSON.readTree(body);
-                } catch (IOException e) {
-                    throw new AssertionError("not JSON: " + uri, e);
-                }
-            }
-
-            /** The texts of the first user message: its string content, or each of its text blocks. */
-            List<String> firstUserTexts() {
-                for (var message : json().path("messages")) {
-                    if (message.path("role").asText().equals("user")) {
-                        var content = message.path("content");
-                        if (content.isTextual()) {
-                            return List.of(content.asText());
-                        }
-                        var texts = new ArrayList<String>();
-                        content.forEach(block -> texts.add(block.path("text").asText("")));
-                        return texts;
-                    }
-                }
-                return List.of();
-            }
-        }
-
-        private final Agent agent;
-        private final String path;
-        private final String content;
-        private final HttpServer server;
-        private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
-        private int toolResults;
-
-        FakeMessagesApi(Agent agent, String path, String content) throws IOException {
-            this.agent = agent;
-            this.path = path;
-            this.content = content;
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
-            server.setExecutor(Executors.newFixedThreadPool(4));
-            server.createContext("/", this::handle);
-            server.start();
-        }
-
-        String baseUrl() {
-            return "http://127.0.0.1:" + server.getAddress().getPort();
-        }
-
-        List<Request> requests() {
-            synchronized (requests) {
-                return List.copyOf(requests);
-            }
-        }
-
-        synchronized int toolResults() {
-            return toolResults;
-        }
-
-        private void handle(HttpExchange exchange) throws IOException {
-            try (exchange) {
-                var body = exchange.getRequestBody().readAllBytes();
-                var uri = exchange.getRequestURI().toString();
-                int status;
-                byte[] response;
-                String contentType = "application/json";
-                if (!exchange.getRequestMethod().equals("POST") || !uri.startsWith("/v1/messages")) {
-                    status = 404;
-                    response = "{\"type\":\"error\",\"error\":{\"type\":\"not_found_error\",\"message\":\"fake\"}}"
-                            .getBytes(StandardCharsets.UTF_8);
-                } else if (uri.startsWith("/v1/messages/count_tokens")) {
-                    status = 200;
-                    response = ("{\"input_tokens\":" + Math.max(1, body.length / 4) + "}")
-                            .getBytes(StandardCharsets.UTF_8);
-                } else {
-                    var request = JSON.readTree(body);
-                    var reply = reply(request);
-                    status = 200;
-                    if (request.path("stream").asBoolean(false)) {
-                        contentType = "text/event-stream";
-                        response = stream(reply).getBytes(StandardCharsets.UTF_8);
-                    } else {
-                        response = JSON.writeValueAsBytes(reply);
-                    }
-                }
-                requests.add(new Request(exchange.getRequestMethod(), uri, Map.copyOf(exchange.getRequestHeaders()),
-                        body, status));
-                exchange.getResponseHeaders().set("Content-Type", contentType);
-                exchange.getResponseHeaders().set("request-id", "req_fake");
-                exchange.sendResponseHeaders(status, response.length);
-                exchange.getResponseBody().write(response);
-            } catch (RuntimeException | IOException e) {
-                e.printStackTrace();
-                throw e;
-            }
-        }
-
-        private ObjectNode reply(JsonNode request) {
-            boolean offersTool = false;
-            for (var tool : request.path("tools")) {
-                offersTool |= tool.path("name").asText().equals(agent.writeTool());
-            }
-            var messages = request.path("messages");
-            var last = messages.isEmpty() ? JSON.createObjectNode() : messages.get(messages.size() - 1);
-            boolean answersTool = false;
-            for (var block : last.path("content")) {
-                answersTool |= block.path("type").asText().equals("tool_result");
-            }
-            if (answersTool) {
-                synchronized (this) {
-                    toolResults++;
-                }
-            }
-            var message = JSON.createObjectNode();
-            message.put("id", "msg_" + UUID.randomUUID().toString().replace("-", ""));
-            message.put("type", "message");
-            message.put("role", "assistant");
-            message.put("model", request.path("model").asText("fake"));
-            var content = message.putArray("content");
-            if (offersTool && !answersTool) {
-                var use = content.addObject();
-                use.put("type", "tool_use");
-                use.put("id", "toolu_" + UUID.randomUUID().toString().replace("-", ""));
-                use.put("name", agent.writeTool());
-                use.putObject("input").put(agent.pathField(), path).put("content", this.content);
-                message.put("stop_reason", "tool_use");
-            } else {
-                content.addObject().put("type", "text").put("text", FINAL_TEXT);
-                message.put("stop_reason", "end_turn");
-            }
-            message.putNull("stop_sequence");
-            message.putObject("usage").put("input_tokens", 100).put("output_tokens", 20);
-            return message;
-        }
-
-        private static String stream(ObjectNode message) throws IOException {
-            var events = new StringBuilder();
-            var start = message.deepCopy();
-            start.putArray("content");
-            start.putNull("stop_reason");
-            ((ObjectNode) start.path("usage")).put("output_tokens", 1);
-            event(events, "message_start", JSON.createObjectNode().put("type", "message_start").set("message", start));
-            int index = 0;
-            for (var block : (ArrayNode) message.path("content")) {
-                var empty = (ObjectNode) block.deepCopy();
-                ObjectNode delta = JSON.createObjectNode();
-                if (block.path("type").asText().equals("tool_use")) {
-                    empty.putObject("input");
-                    delta.put("type", "input_json_delta")
-                            .put("partial_json", JSON.writeValueAsString(block.path("input")));
-                } else {
-                    empty.put("text", "");
-                    delta.put("type", "text_delta").put("text", block.path("text").asText());
-                }
-                event(events, "content_block_start", JSON.createObjectNode().put("type", "content_block_start")
-                        .put("index", index).set("content_block", empty));
-                event(events, "content_block_delta", JSON.createObjectNode().put("type", "content_block_delta")
-                        .put("index", index).set("delta", delta));
-                event(events, "content_block_stop", JSON.createObjectNode().put("type", "content_block_stop")
-                        .put("index", index));
-                index++;
-            }
-            var end = JSON.createObjectNode().put("type", "message_delta");
-            end.putObject("delta").put("stop_reason", message.path("stop_reason").asText()).putNull("stop_sequence");
-            end.putObject("usage").put("output_tokens", message.at("/usage/output_tokens").asInt());
-            event(events, "message_delta", end);
-            event(events, "message_stop", JSON.createObjectNode().put("type", "message_stop"));
-            return events.toString();
-        }
-
-        private static void event(StringBuilder events, String name, JsonNode data) throws IOException {
-            events.append("event: ").append(name).append('\n').append("data: ").append(JSON.writeValueAsString(data))
-                    .append("\n\n");
-        }
-
-        @Override
-        public void close() {
-            server.stop(0);
-            ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
-        }
     }
 
     /**

@@ -113,6 +113,15 @@ class HelmChartIT {
         assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
         assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/q/health/live");
         assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
+        // the root filesystem is read-only; Vert.x needs a writable java.io.tmpdir to start (found on the real node)
+        assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        assertThat(container.getVolumeMounts()).anySatisfy(m -> {
+            assertThat(m.getMountPath()).isEqualTo("/tmp");
+            assertThat(pod.getVolumes()).anySatisfy(v -> {
+                assertThat(v.getName()).isEqualTo(m.getName());
+                assertThat(v.getEmptyDir()).isNotNull();
+            });
+        });
         assertThat(env(container)).containsEntry("AGENT_OPERATOR_DEFAULT_IMAGE", "ghcr.io/xonovex/agent-runner:latest")
                 .containsEntry("QUARKUS_OPERATOR_SDK_CONTROLLERS_AGENTRUN_NAMESPACES", "JOSDK_ALL_NAMESPACES")
                 .containsEntry("AGENT_OPERATOR_LEADER_ELECTION_ENABLED", "true")

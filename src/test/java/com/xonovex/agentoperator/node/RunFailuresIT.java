@@ -1,0 +1,91 @@
+package com.xonovex.agentoperator.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.junit.jupiter.api.Test;
+
+import com.xonovex.agentoperator.api.AgentType;
+import com.xonovex.agentoperator.api.Phase;
+
+/** Runs that fail for real on the real node, and what the run's status says about it. */
+class RunFailuresIT extends RealNodeTest {
+    @Test
+    void aRepositoryThatDoesNotExistFailsTheCloneAndTheRunNamesIt() throws Exception {
+        var ns = newNamespace("no-repo");
+        provider(ns, PROVIDER, fakeApi(AgentType.CLAUDE, "unused\n"), Map.of());
+        run(ns, "missing-repo", AgentType.CLAUDE, "does-not-exist.git", "5m");
+        var run = awaitTerminal(ns, "missing-repo", Duration.ofMinutes(4));
+        assertThat(run.getStatus().getPhase()).as("phase%s", describe(ns, run)).isEqualTo(Phase.FAILED);
+        assertThat(run.getStatus().getMessage()).startsWith("init container git-clone failed with exit code");
+        assertThat(run.getStatus().getExitCode()).isNotZero();
+        assertThat(log(ns, run.getStatus().getPodName(), "git-clone")).contains("not found");
+    }
+
+    @Test
+    void anApiThatAnswers401FailsTheAgentAndTheCliSaysWhy() throws Exception {
+        var ns = newNamespace("api-401");
+        var api = fakeApi(AgentType.CLAUDE, "unused\n").failWith(401);
+        // Claude Code retries a 401 for about two minutes by default; a provider can say how often
+        provider(ns, PROVIDER, api, Map.of("CLAUDE_CODE_MAX_RETRIES", "0"));
+        run(ns, "unauthorized", AgentType.CLAUDE, RealNodeEnvironment.REPOSITORY, "5m");
+        var run = awaitTerminal(ns, "unauthorized", Duration.ofMinutes(4));
+        assertThat(run.getStatus().getPhase()).as("phase%s", describe(ns, run)).isEqualTo(Phase.FAILED);
+        assertThat(run.getStatus().getMessage()).startsWith("container agent failed with exit code 1");
+        assertThat(run.getStatus().getExitCode()).isEqualTo(1);
+        assertThat(api.requests()).anySatisfy(r -> assertThat(r.status()).isEqualTo(401));
+        // the CLI's own account of it, in the agent container's log (stream-json's result event)
+        assertThat(log(ns, run.getStatus().getPodName(), "agent")).contains("\"is_error\":true")
+                .contains("\"api_error_status\":401");
+    }
+
+    @Test
+    void aTimeoutShorterThanTheAgentKillsThePodThroughTheJobDeadline() throws Exception {
+        var ns = newNamespace("timeout");
+        var api = fakeApi(AgentType.CLAUDE, "too late\n").delay(Duration.ofSeconds(90));
+        provider(ns, PROVIDER, api, Map.of());
+        run(ns, "too-slow", AgentType.CLAUDE, RealNodeEnvironment.REPOSITORY, "25s");
+        var running = awaitRun(ns, "too-slow", Duration.ofMinutes(2), "Running",
+                r -> r.getStatus() != null && r.getStatus().getPhase() == Phase.RUNNING);
+        var podName = running.getStatus().getPodName();
+        var run = awaitTerminal(ns, "too-slow", Duration.ofMinutes(3));
+        assertThat(run.getStatus().getPhase()).as("phase%s", describe(ns, run)).isEqualTo(Phase.TIMED_OUT);
+        assertThat(api.received()).as("requests of the agent, waiting for the model's answer").isPositive();
+        // the Job controller deletes the pod; the kubelet stops its containers
+        await(Duration.ofMinutes(2), "pod " + podName + " gone",
+                () -> client().pods().inNamespace(ns).withName(podName).get() == null);
+        assertThat(workspace(ns, run).resolve("repo").resolve(WRITTEN)).doesNotExist();
+    }
+
+    /**
+     * An image that is not on the node: today the run waits in Initializing while the kubelet reports the pull error,
+     * and ends TimedOut at its timeout. Once runs fail fast on image pull errors (being added now), this test must
+     * expect Failed with a reason naming the pull error instead.
+     */
+    @Test
+    void anImageThatIsNotPresentEndsTheRunAtItsTimeout() throws Exception {
+        var ns = newNamespace("no-image");
+        provider(ns, PROVIDER, fakeApi(AgentType.CLAUDE, "unused\n"), Map.of());
+        var run = newRun(ns, "no-image", AgentType.CLAUDE, RealNodeEnvironment.REPOSITORY, "25s");
+        run.getSpec().setImage("localhost/agent-runner:does-not-exist");
+        client().resource(run).create();
+        Set<String> reasons = ConcurrentHashMap.newKeySet();
+        awaitRun(ns, "no-image", Duration.ofMinutes(3), "terminal", r -> {
+            client().pods().inNamespace(ns).withLabel("job-name", "no-image").list().getItems().forEach(p -> {
+                if (p.getStatus().getInitContainerStatuses() != null) {
+                    p.getStatus().getInitContainerStatuses().stream().filter(c -> c.getState().getWaiting() != null)
+                            .forEach(c -> reasons.add(c.getState().getWaiting().getReason()));
+                }
+            });
+            return r.getStatus() != null && r.getStatus().getPhase() != null && r.getStatus().getPhase().isTerminal();
+        });
+        var done = get(ns, "no-image");
+        assertThat(done.getStatus().getPhase()).as("phase%s", describe(ns, done)).isEqualTo(Phase.TIMED_OUT);
+        assertThat(reasons).as("the kubelet's reasons while the run waited").containsAnyOf("ErrImagePull",
+                "ImagePullBackOff");
+    }
+}
