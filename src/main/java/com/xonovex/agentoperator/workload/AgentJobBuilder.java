@@ -31,6 +31,11 @@ public final class AgentJobBuilder {
     public static final String WORKSPACE = "/workspace";
     public static final String GIT_CREDENTIALS_DIR = "/etc/agent-operator/git-credentials";
     public static final String PROMPT_DIR = "/etc/agent-operator/prompt";
+    /**
+     * What git-clone records for the steps after the agent (the commit it checked out): an emptyDir that the agent
+     * container never mounts, so the agent cannot change it.
+     */
+    public static final String CLONE_STATE_DIR = "/var/run/agent-operator/clone";
     static final String GIT_HOME = "/home/git";
 
     private AgentJobBuilder() {
@@ -94,6 +99,7 @@ public final class AgentJobBuilder {
         // the workspace is marked with the run's UID: git-clone refuses a workspace another run has used
         env.add(plain("AGENT_RUN_UID", run.getMetadata().getUid()));
         env.add(plain("HOME", GIT_HOME));
+        env.add(plain("CLONE_STATE_DIR", CLONE_STATE_DIR));
         env.add(plain("GIT_REPO_URL", repository.getUrl()));
         addIfSet(env, "GIT_BRANCH", repository.getBranch());
         addIfSet(env, "GIT_COMMIT", repository.getCommit());
@@ -104,7 +110,9 @@ public final class AgentJobBuilder {
         var mounts = new ArrayList<VolumeMount>();
         mounts.add(mount("workspace", WORKSPACE, false));
         mounts.add(mount("git-home", GIT_HOME, false));
-        mounts.add(mount("tmp", "/tmp", false));
+        mounts.add(mount("clone-state", CLONE_STATE_DIR, false));
+        // its own /tmp: nothing the step with credentials leaves there reaches the agent
+        mounts.add(mount("clone-tmp", "/tmp", false));
         if (repository.getCredentialsSecretRef() != null) {
             mounts.add(mount("git-credentials", GIT_CREDENTIALS_DIR, true));
         }
@@ -147,7 +155,7 @@ public final class AgentJobBuilder {
                 .withName(ChildNames.of(run).promptConfigMap())
                 .addNewItem().withKey(PromptConfigMapBuilder.KEY).withPath(PromptConfigMapBuilder.KEY).endItem()
                 .endConfigMap().build());
-        for (String name : List.of("git-home", "agent-home", "tmp")) {
+        for (String name : List.of("git-home", "clone-state", "clone-tmp", "agent-home", "tmp")) {
             volumes.add(new VolumeBuilder().withName(name).withNewEmptyDir().endEmptyDir().build());
         }
         var credentials = run.getSpec().getRepository().getCredentialsSecretRef();

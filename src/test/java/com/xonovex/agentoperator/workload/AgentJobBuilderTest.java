@@ -349,4 +349,23 @@ class AgentJobBuilderTest {
                     .satisfies(c -> assertThat(c.getType()).isEqualTo("DisruptionTarget"));
         });
     }
+
+    @Test
+    void theCloneRecordsItsBaseCommitWhereTheAgentCannotReachIt() {
+        var job = build(Fixtures.run("fix", AgentType.CLAUDE), resolved(AgentType.CLAUDE, Map.of(), List.of()));
+        var pod = job.getSpec().getTemplate().getSpec();
+        var clone = pod.getInitContainers().get(0);
+        assertThat(clone.getVolumeMounts()).anySatisfy(m -> {
+            assertThat(m.getName()).isEqualTo("clone-state");
+            assertThat(m.getMountPath()).isEqualTo(AgentJobBuilder.CLONE_STATE_DIR);
+        });
+        assertThat(clone.getEnv()).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("CLONE_STATE_DIR");
+            assertThat(e.getValue()).isEqualTo(AgentJobBuilder.CLONE_STATE_DIR);
+        });
+        var agentVolumes = pod.getContainers().get(0).getVolumeMounts().stream().map(m -> m.getName()).toList();
+        var cloneVolumes = clone.getVolumeMounts().stream().map(m -> m.getName()).toList();
+        assertThat(agentVolumes).doesNotContain("clone-state", "git-home", "git-credentials", "clone-tmp");
+        assertThat(cloneVolumes).doesNotContain("tmp", "agent-home");
+    }
 }
