@@ -117,6 +117,9 @@ public final class RunStatuses {
         if (observation.startTime() != null) {
             status.setStartTime(observation.startTime());
         }
+        if (observation.output() != null) {
+            status.setOutput(observation.output());
+        }
         if (phase.isTerminal()) {
             status.setCompletionTime(observation.completionTime() != null ? observation.completionTime() : now);
             status.setExitCode(observation.exitCode());
