@@ -116,6 +116,13 @@ final class RealNodeEnvironment implements ExtensionContext.Store.CloseableResou
         System.err.printf("tier 4: images ready in %.1fs: %s, %s%n", (System.nanoTime() - t0) / 1e9, operatorImage,
                 runnerImage);
 
+        // one real node per machine (one bridge, one cgroup root): never take over one that runs (dev.sh --real-node,
+        // or a test run with -Dnode.keep=true)
+        var status = Scripts.run(project, work, Duration.ofMinutes(1), "real-node.sh", "status");
+        if (status.exitCode() == 0) {
+            throw new IllegalStateException("a real node is already running (dev.sh --real-node, or -Dnode.keep=true);"
+                    + " stop it first: src/test/cluster/real-node.sh down");
+        }
         up = true;
         var node = Scripts.run(project, work, Duration.ofMinutes(20), "real-node.sh", "up",
                 images.value("operator_ARCHIVE"), images.value("runner-testca_ARCHIVE"));
