@@ -98,15 +98,21 @@ start() { # NAME COMMAND...  setsid: it outlives this script; down stops it thro
 }
 
 kill_pod_processes() {
-  # every process in the node's cgroup tree: the containers (and anything they started); shims hold the pods'
-  # stdio, their pids are in containerd's state
+  # every process in the node's cgroup tree: the containers (and anything they started)
   local f pid
   for f in /sys/fs/cgroup/pids/$CGROUP_ROOT /sys/fs/cgroup/unified/$CGROUP_ROOT; do
     [[ -d $f ]] || continue
     for pid in $(find "$f" -name cgroup.procs -exec cat {} + 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done
   done
-  for f in "$state"/containerd-state/io.containerd.runtime.v2.task/*/*/shim.pid; do
-    [[ -f $f ]] && kill -KILL "$(cat "$f")" 2>/dev/null || true
+  # containerd's shims outlive containerd by design (they are reparented to init): each names our socket in its
+  # command line, "-address $state/containerd.sock", and nothing else does
+  local cmdline
+  for f in /proc/[0-9]*/cmdline; do
+    cmdline=$( (tr '\0' ' ' <"$f") 2>/dev/null) || continue
+    if [[ $cmdline == *containerd-shim*" -address $state/containerd.sock "* ]]; then
+      pid=${f#/proc/}
+      kill -KILL "${pid%/cmdline}" 2>/dev/null || true
+    fi
   done
 }
 
