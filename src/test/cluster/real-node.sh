@@ -89,6 +89,21 @@ undo() { # KIND ARGS...
   esac
 }
 
+still_there() { # KIND ARGS...: whether the change is still in place after undo (prints what)
+  local kind=$1
+  shift
+  case $kind in
+    sysctl) [[ $(sysctl -n "$1" 2>/dev/null) == "$2" ]] || echo "sysctl $1 is $(sysctl -n "$1"), was $2" ;;
+    path) [[ ! -e $1 ]] || echo "path $1" ;;
+    link) ! ip link show "$1" >/dev/null 2>&1 || echo "link $1" ;;
+    route) ! ip route show "$@" 2>/dev/null | grep -q . || echo "route $*" ;;
+    iptables) ! iptables -w "${@:1:2}" -C "${@:3}" 2>/dev/null || echo "iptables rule ${*:3}" ;;
+    nft-table) ! nft list table "$@" >/dev/null 2>&1 || echo "nft table $*" ;;
+    cgroup) local d
+      for d in /sys/fs/cgroup/*/"$1"; do [[ ! -d $d ]] || echo "cgroup $d"; done ;;
+  esac
+}
+
 # --- processes -----------------------------------------------------------------------------------------------------
 start() { # NAME COMMAND...  setsid: it outlives this script; down stops it through the pid file
   local name=$1
@@ -140,11 +155,25 @@ down() {
   kill_pod_processes
   unmount_state
   log "stopped in $((SECONDS - t0))s"
+  local residue=
   if [[ -f $state/changes ]]; then
     local line
     while read -r line; do
       eval "undo $line"
     done < <(tac "$state/changes")
+    while read -r line; do
+      residue+=$(eval "still_there $line")
+    done <"$state/changes"
+  fi
+  # any process still naming the state dir (a component, a shim) is one of ours that survived
+  local f cmdline
+  for f in /proc/[0-9]*/cmdline; do
+    cmdline=$( (tr '\0' ' ' <"$f") 2>/dev/null) || continue
+    [[ $cmdline != *"$state/"* ]] || residue+="process ${f//[!0-9]/}: $cmdline"$'\n'
+  done
+  if [[ -n $residue ]]; then
+    log "down left this behind:"$'\n'"$residue"
+    return 1
   fi
   if awk -v p="$state/" 'index($5, p) == 1 {found=1} END {exit !found}' /proc/self/mountinfo; then
     log "mounts remain under $state; not removing it"
