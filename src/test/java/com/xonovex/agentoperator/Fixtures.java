@@ -58,6 +58,31 @@ public final class Fixtures {
             }
 
             @Override
+            public java.time.Duration imagePullGrace() {
+                return java.time.Duration.ofMinutes(2);
+            }
+
+            @Override
+            public java.time.Duration mountGrace() {
+                return java.time.Duration.ofMinutes(3);
+            }
+
+            @Override
+            public java.time.Duration previousJobGrace() {
+                return java.time.Duration.ofMinutes(2);
+            }
+
+            @Override
+            public int maxSecretWatches() {
+                return 500;
+            }
+
+            @Override
+            public java.time.Duration secretPollInterval() {
+                return java.time.Duration.ofSeconds(30);
+            }
+
+            @Override
             public LeaderElection leaderElection() {
                 return new LeaderElection() {
                     @Override

@@ -17,8 +17,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Version(AgentRun.VERSION)
 @ShortNames({ "acfg", "acfgs" })
 @AdditionalPrinterColumn(name = "Default Agent", jsonPath = ".spec.defaultAgent", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
-        type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.ready", type = AdditionalPrinterColumn.Type.BOOLEAN)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
 public class AgentConfig extends CustomResource<AgentConfigSpec, AgentConfigStatus> implements Namespaced {
     public static final String DEFAULT_NAME = "default";

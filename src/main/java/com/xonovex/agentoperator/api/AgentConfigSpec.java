@@ -4,39 +4,52 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.EnvVar;
 
+/** Namespace defaults of AgentRuns; a run's own fields win over them. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class AgentConfigSpec {
+    @JsonPropertyDescription("The agent (claude or opencode) of runs that set no spec.agent.")
     private AgentType defaultAgent;
 
-    /** AgentProvider name per agent, used when a run names no provider. */
+    @JsonPropertyDescription("""
+            The AgentProvider to use per agent when a run names none: a map from agent (claude, opencode) to \
+            the name of an AgentProvider in this namespace. Example: {claude: gemini-provider}. The config's \
+            Ready condition is False while a named provider does not exist.""")
     @Size(max = 8)
     @ValidationRule(value = "self.all(k, k in ['claude', 'opencode'])",
             message = "keys must be agent types: claude or opencode")
     private Map<String, String> defaultProviders;
 
+    @JsonPropertyDescription(Descriptions.IMAGE + " Used by runs that set no spec.image; default: the operator's default-image.")
     @Size(min = 1, max = 512)
     private String defaultImage;
 
+    @JsonPropertyDescription("Timeout of runs that set no spec.timeout. " + Descriptions.TIMEOUT
+            + " Default: the operator's default-timeout (1h).")
     @Size(max = 32)
     @ValidationRule(value = Validation.DURATION_IS_WELL_FORMED, message = Validation.DURATION_IS_WELL_FORMED_MESSAGE)
     @ValidationRule(value = Validation.DURATION_IN_RANGE, message = Validation.DURATION_IN_RANGE_MESSAGE)
     private String defaultTimeout;
 
-    /** StorageClass of workspace PVCs; the cluster default when unset. */
+    @JsonPropertyDescription("StorageClass of workspace PVCs. Default: the cluster's default StorageClass.")
     @Size(min = 1, max = 253)
     private String storageClass;
 
-    /** Size of workspace PVCs (default 10Gi). */
+    @JsonPropertyDescription("""
+            Size of each run's workspace PVC, a positive quantity such as 10Gi. Default: the operator's \
+            default-storage-size (10Gi).""")
     @Size(min = 1, max = 32)
     @ValidationRule(value = "isQuantity(self) && quantity(self).isGreaterThan(quantity('0'))",
             message = "must be a positive quantity such as 10Gi")
     private String storageSize;
 
-    /** Environment of every agent container in the namespace; providers and runs override it. */
+    @JsonPropertyDescription(Descriptions.ENV + """
+             Given to every agent container in the namespace; the provider's environment and the run's env \
+            win over it.""")
     @Size(max = Validation.MAX_LIST_ITEMS)
     private List<EnvVar> env;
 

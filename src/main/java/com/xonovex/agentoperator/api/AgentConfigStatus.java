@@ -2,15 +2,7 @@ package com.xonovex.agentoperator.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+/** Ready while every AgentProvider named in defaultProviders exists; condition Ready names the missing ones. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class AgentConfigStatus extends ObservedStatus {
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof AgentConfigStatus other && sameObservation(other);
-    }
-
-    @Override
-    public int hashCode() {
-        return observationHash();
-    }
+public class AgentConfigStatus extends ReadyStatus {
 }

@@ -4,27 +4,37 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 
+/** Reusable provider settings: endpoint and model settings, and the Secret key holding the token. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class AgentProviderSpec {
+    @JsonPropertyDescription("A name for humans, shown by kubectl get, at most 253 characters. Example: Google Gemini.")
     @Size(max = 253)
     private String displayName;
 
-    /** Agents this provider serves; any agent when empty. */
+    @JsonPropertyDescription("""
+            The agents this provider serves (claude, opencode). Default: any agent. A run for another agent \
+            waits in Pending (reason ProviderAgentMismatch).""")
     @Size(max = 8)
     private List<AgentType> agentTypes;
 
-    /** Secret key holding the auth token; the provider is ready only when it exists. */
+    @JsonPropertyDescription("""
+            The Secret key holding the provider's API token, in the provider's namespace. The provider is ready \
+            only while that Secret and key exist; the token reaches agent containers only as a secretKeyRef in \
+            the variable named by authTokenEnv, and the operator never reads its value. Optional: a provider \
+            without one (a local proxy, say) is always ready and passes no token.""")
     private SecretKeyRef authTokenSecretRef;
 
-    /** Variable that receives the token (claude: ANTHROPIC_AUTH_TOKEN; opencode: ANTHROPIC_API_KEY). */
+    @JsonPropertyDescription(Descriptions.AUTH_TOKEN_ENV)
     @Size(min = 1, max = 128)
     @Pattern(Validation.ENV_NAME)
     private String authTokenEnv;
 
-    /** Environment of the agent container (base URL, model names, ...). */
+    @JsonPropertyDescription(Descriptions.PROVIDER_ENVIRONMENT)
+    @Size(max = Validation.MAX_LIST_ITEMS)
     private Map<String, String> environment;
 
     public String getDisplayName() {

@@ -3,18 +3,44 @@ package com.xonovex.agentoperator.api;
 import java.util.Objects;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
+/** What the operator observed of a run: its phase, the objects it made for it, and why. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class AgentRunStatus extends ObservedStatus {
+    @JsonPropertyDescription("""
+            Where the run is: Pending (waiting for a provider, Secret or setting, or for its pod), Initializing \
+            (git-clone runs), Running (the agent runs), then one of Succeeded, Failed, TimedOut. A phase only \
+            moves forward, and a terminal phase never changes again.""")
     private Phase phase;
-    /** The agent that was resolved for this run. */
-    private String agent;
+
+    @JsonPropertyDescription("The agent the run uses: spec.agent, or the AgentConfig's defaultAgent.")
+    private AgentType agent;
+
+    @JsonPropertyDescription("Name of the run's Job; kubectl logs job/<jobName> -c agent shows the agent's output.")
     private String jobName;
+
+    @JsonPropertyDescription("Name of the Job's pod, once it exists.")
     private String podName;
-    private String workspacePVC;
+
+    @JsonPropertyDescription("Name of the run's workspace PersistentVolumeClaim, which holds the clone and the agent's work.")
+    private String workspaceClaimName;
+
+    @JsonPropertyDescription("Name of the ConfigMap holding the run's prompt.")
+    private String promptConfigMapName;
+
+    @JsonPropertyDescription("When the Job started (RFC 3339).")
     private String startTime;
+
+    @JsonPropertyDescription("When the run reached a terminal phase (RFC 3339).")
     private String completionTime;
+
+    @JsonPropertyDescription("""
+            Exit code of the container that decided the outcome: 0 on success, the failing container's code on \
+            failure; unset while running and when no container exited.""")
     private Integer exitCode;
+
+    @JsonPropertyDescription("A human-readable sentence on the current phase: what the run waits for, or why it ended.")
     private String message;
 
     public Phase getPhase() {
@@ -25,11 +51,11 @@ public class AgentRunStatus extends ObservedStatus {
         this.phase = phase;
     }
 
-    public String getAgent() {
+    public AgentType getAgent() {
         return agent;
     }
 
-    public void setAgent(String agent) {
+    public void setAgent(AgentType agent) {
         this.agent = agent;
     }
 
@@ -49,12 +75,20 @@ public class AgentRunStatus extends ObservedStatus {
         this.podName = podName;
     }
 
-    public String getWorkspacePVC() {
-        return workspacePVC;
+    public String getWorkspaceClaimName() {
+        return workspaceClaimName;
     }
 
-    public void setWorkspacePVC(String workspacePVC) {
-        this.workspacePVC = workspacePVC;
+    public void setWorkspaceClaimName(String workspaceClaimName) {
+        this.workspaceClaimName = workspaceClaimName;
+    }
+
+    public String getPromptConfigMapName() {
+        return promptConfigMapName;
+    }
+
+    public void setPromptConfigMapName(String promptConfigMapName) {
+        this.promptConfigMapName = promptConfigMapName;
     }
 
     public String getStartTime() {
@@ -94,16 +128,17 @@ public class AgentRunStatus extends ObservedStatus {
         if (!(o instanceof AgentRunStatus other)) {
             return false;
         }
-        return sameObservation(other) && phase == other.phase && Objects.equals(agent, other.agent)
-                && Objects.equals(jobName, other.jobName)
-                && Objects.equals(podName, other.podName) && Objects.equals(workspacePVC, other.workspacePVC)
+        return sameObservation(other) && phase == other.phase && agent == other.agent
+                && Objects.equals(jobName, other.jobName) && Objects.equals(podName, other.podName)
+                && Objects.equals(workspaceClaimName, other.workspaceClaimName)
+                && Objects.equals(promptConfigMapName, other.promptConfigMapName)
                 && Objects.equals(startTime, other.startTime) && Objects.equals(completionTime, other.completionTime)
                 && Objects.equals(exitCode, other.exitCode) && Objects.equals(message, other.message);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(observationHash(), phase, agent, jobName, podName, workspacePVC, startTime,
-                completionTime, exitCode, message);
+        return Objects.hash(observationHash(), phase, agent, jobName, podName, workspaceClaimName,
+                promptConfigMapName, startTime, completionTime, exitCode, message);
     }
 }

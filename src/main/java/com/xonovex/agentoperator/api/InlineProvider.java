@@ -3,24 +3,31 @@ package com.xonovex.agentoperator.api;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 
-/** Provider settings written into the AgentRun itself. */
+/** Provider settings written into the AgentRun itself: the same fields as an AgentProvider's, for one-off runs. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class InlineProvider {
-    /** A label for humans and logs. */
+    @JsonPropertyDescription("A label for humans and logs, at most 253 characters. Default: inline.")
     @Size(max = 253)
     private String name;
 
-    /** Secret key holding the auth token; it reaches the agent only through a secretKeyRef. */
-    private SecretKeyRef authSecretRef;
+    @JsonPropertyDescription("""
+            The Secret key holding the provider's API token, in the run's namespace. The token reaches the agent \
+            container only as a secretKeyRef in the variable named by authTokenEnv; the operator never reads its \
+            value. The run waits (SecretNotFound, SecretKeyNotFound) until both exist. Optional: without it, no \
+            token is passed.""")
+    private SecretKeyRef authTokenSecretRef;
 
-    /** Variable that receives the token (claude: ANTHROPIC_AUTH_TOKEN; opencode: ANTHROPIC_API_KEY). */
+    @JsonPropertyDescription(Descriptions.AUTH_TOKEN_ENV)
     @Size(min = 1, max = 128)
     @Pattern(Validation.ENV_NAME)
     private String authTokenEnv;
 
+    @JsonPropertyDescription(Descriptions.PROVIDER_ENVIRONMENT)
+    @Size(max = Validation.MAX_LIST_ITEMS)
     private Map<String, String> environment;
 
     public String getName() {
@@ -31,12 +38,12 @@ public class InlineProvider {
         this.name = name;
     }
 
-    public SecretKeyRef getAuthSecretRef() {
-        return authSecretRef;
+    public SecretKeyRef getAuthTokenSecretRef() {
+        return authTokenSecretRef;
     }
 
-    public void setAuthSecretRef(SecretKeyRef authSecretRef) {
-        this.authSecretRef = authSecretRef;
+    public void setAuthTokenSecretRef(SecretKeyRef authTokenSecretRef) {
+        this.authTokenSecretRef = authTokenSecretRef;
     }
 
     public String getAuthTokenEnv() {

@@ -4,11 +4,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Condition;
 
 /** What every status of this API has: conditions, and the generation they were computed from. */
 public abstract class ObservedStatus {
+    @JsonPropertyDescription(Descriptions.CONDITIONS)
     private List<Condition> conditions = new ArrayList<>();
+
+    @JsonPropertyDescription(Descriptions.OBSERVED_GENERATION)
     private Long observedGeneration;
 
     public List<Condition> getConditions() {

@@ -1,5 +1,6 @@
 package com.xonovex.agentoperator.config;
 
+import java.time.Duration;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -32,6 +33,34 @@ public interface OperatorConfig {
     /** The non-root uid/gid of agent pods. */
     @WithDefault("1000")
     long runAsUser();
+
+    /**
+     * How long a run's pod may fail to pull its image (ErrImagePull, ImagePullBackOff) before the run fails: long
+     * enough for a registry hiccup to heal, short enough that a wrong image name is reported within minutes.
+     */
+    @WithDefault("2m")
+    Duration imagePullGrace();
+
+    /** How long a run's pod may wait with a volume that does not mount (FailedMount events) before the run fails. */
+    @WithDefault("3m")
+    Duration mountGrace();
+
+    /**
+     * How long a new run waits for a Job of the same name that an earlier, deleted run of the same name still holds
+     * (the garbage collector removes it, usually within seconds); then the run fails with NameConflict.
+     */
+    @WithDefault("2m")
+    Duration previousJobGrace();
+
+    /**
+     * At most this many Secrets are watched at once for waiting runs and providers; beyond it, a waiting run looks
+     * again every {@code secret-poll-interval} instead of being woken by its Secret.
+     */
+    @WithDefault("500")
+    int maxSecretWatches();
+
+    @WithDefault("30s")
+    Duration secretPollInterval();
 
     LeaderElection leaderElection();
 

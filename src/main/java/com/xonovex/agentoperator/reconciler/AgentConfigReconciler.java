@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -14,6 +13,7 @@ import org.jboss.logging.Logger;
 import com.xonovex.agentoperator.api.AgentConfig;
 import com.xonovex.agentoperator.api.AgentConfigStatus;
 import com.xonovex.agentoperator.api.AgentProvider;
+import com.xonovex.agentoperator.api.ReadyStatus;
 import com.xonovex.agentoperator.status.Conditions;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -37,7 +37,7 @@ import io.quarkiverse.operatorsdk.annotations.RBACRule;
 @RBACRule(apiGroups = "", resources = "events", verbs = "create")
 public class AgentConfigReconciler implements Reconciler<AgentConfig> {
     public static final String NAME = "agentconfig";
-    public static final String READY = "Ready";
+    public static final String READY = ReadyStatus.READY;
     private static final Logger LOG = Logger.getLogger(AgentConfigReconciler.class);
 
     @Override
@@ -71,15 +71,14 @@ public class AgentConfigReconciler implements Reconciler<AgentConfig> {
 
         var previous = config.getStatus();
         var next = new AgentConfigStatus();
+        next.setReady(ready);
         next.setObservedGeneration(meta.getGeneration());
         next.setConditions(Conditions.set(previous == null ? List.of() : previous.getConditions(), READY, ready,
                 reason, message, meta.getGeneration(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString()));
-        if (Objects.equals(previous, next)) {
+        if (!StatusWriter.write(config, next, context, AgentConfig::new)) {
             return UpdateControl.noUpdate();
         }
-        StatusPatch.apply(config, next, context, AgentConfig::new);
-        boolean wasReady = previous != null && Conditions.isTrue(previous.getConditions(), READY);
-        if (previous == null || wasReady != ready) {
+        if (previous == null || previous.isReady() != ready) {
             LOG.infof("%s/%s: ready=%s: %s", meta.getNamespace(), meta.getName(), ready, message);
             Events.emit(context.getClient(), config, ready ? Events.NORMAL : Events.WARNING, reason, message);
         }

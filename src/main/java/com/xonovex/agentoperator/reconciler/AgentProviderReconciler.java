@@ -3,13 +3,14 @@ package com.xonovex.agentoperator.reconciler;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 
 import org.jboss.logging.Logger;
 
 import com.xonovex.agentoperator.api.AgentProvider;
 import com.xonovex.agentoperator.api.AgentProviderStatus;
+import com.xonovex.agentoperator.api.ReadyStatus;
+import com.xonovex.agentoperator.config.OperatorConfig;
 import com.xonovex.agentoperator.resolve.RunResolver;
 import com.xonovex.agentoperator.status.Conditions;
 import io.quarkiverse.operatorsdk.annotations.RBACRule;
@@ -27,14 +28,19 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 @RBACRule(apiGroups = "", resources = "events", verbs = "create")
 public class AgentProviderReconciler implements Reconciler<AgentProvider> {
     public static final String NAME = "agentprovider";
-    public static final String READY = "Ready";
+    public static final String READY = ReadyStatus.READY;
     private static final Logger LOG = Logger.getLogger(AgentProviderReconciler.class);
 
+    private final OperatorConfig config;
     private SecretWatches<AgentProvider> secretWatches;
+
+    public AgentProviderReconciler(OperatorConfig config) {
+        this.config = config;
+    }
 
     @Override
     public List<EventSource<?, AgentProvider>> prepareEventSources(EventSourceContext<AgentProvider> context) {
-        secretWatches = new SecretWatches<>(context.getClient());
+        secretWatches = new SecretWatches<>(context.getClient(), config.maxSecretWatches());
         return List.of(secretWatches);
     }
 
@@ -44,6 +50,7 @@ public class AgentProviderReconciler implements Reconciler<AgentProvider> {
         var who = meta.getNamespace() + "/" + meta.getName();
         var ref = provider.getSpec().getAuthTokenSecretRef();
         boolean ready;
+        boolean pollSecret = false;
         String reason;
         String message;
         var id = ResourceID.fromResource(provider);
@@ -55,9 +62,10 @@ public class AgentProviderReconciler implements Reconciler<AgentProvider> {
         } else {
             // the provider keeps watching its Secret: readiness follows it as it appears and disappears
             var secretId = new ResourceID(ref.getName(), meta.getNamespace());
-            var secret = secretWatches.watchAndGet(id, secretId);
+            var read = secretWatches.watchAndGet(id, secretId);
             secretWatches.retainOnly(id, Set.of(secretId));
-            var missing = RunResolver.missingSecretKey(ref, secret, "auth token");
+            pollSecret = !read.watched();
+            var missing = RunResolver.missingSecretKey(ref, read.secret(), "auth token");
             ready = missing.isEmpty();
             reason = missing.map(m -> m.reason()).orElse("SecretFound");
             message = missing.map(m -> m.message())
@@ -69,15 +77,16 @@ public class AgentProviderReconciler implements Reconciler<AgentProvider> {
         next.setObservedGeneration(meta.getGeneration());
         next.setConditions(Conditions.set(previous == null ? List.of() : previous.getConditions(), READY, ready,
                 reason, message, meta.getGeneration(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString()));
-        if (Objects.equals(previous, next)) {
-            return UpdateControl.noUpdate();
+        var control = pollSecret ? UpdateControl.<AgentProvider> noUpdate().rescheduleAfter(config.secretPollInterval())
+                : UpdateControl.<AgentProvider> noUpdate();
+        if (!StatusWriter.write(provider, next, context, AgentProvider::new)) {
+            return control;
         }
-        StatusPatch.apply(provider, next, context, AgentProvider::new);
         if (previous == null || previous.isReady() != ready) {
             LOG.infof("%s: ready=%s: %s", who, ready, message);
             Events.emit(context.getClient(), provider, ready ? Events.NORMAL : Events.WARNING,
                     ready ? "Ready" : reason, message);
         }
-        return UpdateControl.noUpdate();
+        return control;
     }
 }

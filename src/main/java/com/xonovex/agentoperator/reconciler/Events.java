@@ -16,8 +16,18 @@ public final class Events {
     private static final Logger LOG = Logger.getLogger(Events.class);
     public static final String NORMAL = "Normal";
     public static final String WARNING = "Warning";
+    /** Names are DNS subdomains (253 characters); the object's name is cut to leave room for the suffix. */
+    private static final int MAX_NAME = 253;
+    private static final int SUFFIX = 17;
+    /** Longer messages are cut: events are for people; the full text is in the object's status. */
+    private static final int MAX_MESSAGE = 1024;
 
     private Events() {
+    }
+
+    static String prefix(String name) {
+        return name.length() <= MAX_NAME - SUFFIX ? name
+                : name.substring(0, MAX_NAME - SUFFIX).replaceAll("[.-]+$", "");
     }
 
     /** Best effort: an event that cannot be written is logged, never a reason to fail a reconciliation. */
@@ -26,7 +36,7 @@ public final class Events {
         var meta = about.getMetadata();
         var event = new EventBuilder()
                 .withNewMetadata()
-                .withName(meta.getName() + "." + UUID.randomUUID().toString().replace("-", "").substring(0, 16))
+                .withName(prefix(meta.getName()) + "." + UUID.randomUUID().toString().replace("-", "").substring(0, 16))
                 .withNamespace(meta.getNamespace())
                 .endMetadata()
                 .withInvolvedObject(new ObjectReferenceBuilder().withApiVersion(about.getApiVersion())
@@ -34,7 +44,8 @@ public final class Events {
                         .withUid(meta.getUid()).withResourceVersion(meta.getResourceVersion()).build())
                 .withType(type)
                 .withReason(reason)
-                .withMessage(message)
+                .withMessage(message == null || message.length() <= MAX_MESSAGE ? message
+                        : message.substring(0, MAX_MESSAGE - 3) + "...")
                 .withFirstTimestamp(now)
                 .withLastTimestamp(now)
                 .withCount(1)

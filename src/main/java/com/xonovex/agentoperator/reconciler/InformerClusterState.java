@@ -23,6 +23,7 @@ final class InformerClusterState implements ClusterState {
     private final ResourceID run;
     private final SecretWatches<?> secrets;
     private final Set<ResourceID> secretsRead = new HashSet<>();
+    private boolean allWatched = true;
 
     InformerClusterState(Context<? extends HasMetadata> context, ResourceID run, SecretWatches<?> secrets) {
         this.context = context;
@@ -40,11 +41,18 @@ final class InformerClusterState implements ClusterState {
         return source(AgentProvider.class).get(new ResourceID(name, namespace));
     }
 
+    /** False when a Secret it read could not be watched: then nothing wakes a run that waits for it. */
+    boolean allWatched() {
+        return allWatched;
+    }
+
     @Override
     public Optional<Secret> secret(String namespace, String name) {
         var id = new ResourceID(name, namespace);
         secretsRead.add(id);
-        return secrets.watchAndGet(run, id);
+        var read = secrets.watchAndGet(run, id);
+        allWatched &= read.watched();
+        return read.secret();
     }
 
     @Override

@@ -34,24 +34,39 @@ final class SecretWatches<P extends HasMetadata> extends AbstractEventSource<Sec
     private static final Logger LOG = Logger.getLogger(SecretWatches.class);
 
     private final KubernetesClient client;
+    private final int maxWatches;
     private final Map<ResourceID, Set<ResourceID>> secretsOf = new HashMap<>();
     private final Map<ResourceID, Set<ResourceID>> waitersOf = new HashMap<>();
     private final Map<ResourceID, Watch> watches = new HashMap<>();
 
-    SecretWatches(KubernetesClient client) {
+    /** @param maxWatches at most this many Secrets are watched at once; beyond it, {@link Read#watched()} is false */
+    SecretWatches(KubernetesClient client, int maxWatches) {
         super(Secret.class, "secret-watches");
         this.client = client;
+        this.maxWatches = maxWatches;
     }
 
-    /** Adds a Secret to those the primary needs, watching it from now on, and reads it (key names only). */
-    Optional<Secret> watchAndGet(ResourceID primary, ResourceID secret) {
+    /**
+     * A Secret as read (key names only), and whether a watch will wake the primary when it changes. A primary whose
+     * Secret is not watched (too many watches already) has to look again by itself.
+     */
+    record Read(Optional<Secret> secret, boolean watched) {
+    }
+
+    /** Adds a Secret to those the primary needs, watching it from now on if it may, and reads it (key names only). */
+    Read watchAndGet(ResourceID primary, ResourceID secret) {
+        boolean watched;
         synchronized (this) {
             secretsOf.computeIfAbsent(primary, p -> new HashSet<>()).add(secret);
             waitersOf.computeIfAbsent(secret, s -> new HashSet<>()).add(primary);
-            watches.computeIfAbsent(secret, this::open);
+            if (!watches.containsKey(secret) && watches.size() < maxWatches) {
+                // a failure to open propagates: the reconciliation is retried, and opens it then
+                watches.put(secret, open(secret));
+            }
+            watched = watches.containsKey(secret);
         }
         var found = client.secrets().inNamespace(secret.getNamespace().orElseThrow()).withName(secret.getName()).get();
-        return Optional.ofNullable(found).map(SecretKeysOnly::strip);
+        return new Read(Optional.ofNullable(found).map(SecretKeysOnly::strip), watched);
     }
 
     /** The primary needs only these Secrets now (none once it no longer waits): the others stop being watched. */
@@ -107,13 +122,13 @@ final class SecretWatches<P extends HasMetadata> extends AbstractEventSource<Sec
 
                     @Override
                     public void onClose(WatcherException cause) {
-                        // the client gave up reconnecting: watch again, and re-check in case something was missed
-                        LOG.warnf("%s/%s: watch of Secret closed (%s); watching again", secret.getNamespace()
-                                .orElse(""), secret.getName(), cause.getMessage());
+                        // the client gave up reconnecting: forget this watch and wake those who wait for the
+                        // Secret; their reconciliation re-reads it and opens a new watch (and, should that fail,
+                        // is retried with back-off like any failed reconciliation)
+                        LOG.warnf("%s/%s: watch of Secret closed (%s); it is opened again when its waiters are "
+                                + "reconciled", secret.getNamespace().orElse(""), secret.getName(), cause.getMessage());
                         synchronized (SecretWatches.this) {
-                            if (isRunning() && waitersOf.containsKey(secret)) {
-                                watches.put(secret, open(secret));
-                            }
+                            watches.remove(secret);
                         }
                         wake(secret);
                     }

@@ -7,9 +7,9 @@ import com.xonovex.agentoperator.api.SecretKeyRef;
 /**
  * The provider a run uses, from an inline provider or an AgentProvider.
  *
- * @param authSecretRef the token's Secret key, or null when the provider needs no token
+ * @param authTokenSecretRef the token's Secret key, or null when the provider needs no token
  * @param tokenEnv the variable of the agent container that receives the token
  */
-public record ProviderSettings(String name, SecretKeyRef authSecretRef, String tokenEnv,
+public record ProviderSettings(String name, SecretKeyRef authTokenSecretRef, String tokenEnv,
         Map<String, String> environment) {
 }

@@ -51,8 +51,10 @@ public final class RunResolver {
         }
         var settings = ((Found) provider).settings();
 
-        if (settings.authSecretRef() != null) {
-            var ref = settings.authSecretRef();
+        // An AgentProvider is ready only while its token Secret and key exist (its reconciler watches them), so a
+        // run need not read that Secret again; an inline provider has nobody checking it but the run.
+        if (spec.getProvider() != null && settings.authTokenSecretRef() != null) {
+            var ref = settings.authTokenSecretRef();
             var missing = missingSecretKey(ref, cluster.secret(namespace, ref.getName()), "auth token");
             if (missing.isPresent()) {
                 return missing.get();
@@ -104,7 +106,7 @@ public final class RunResolver {
         var inline = spec.getProvider();
         if (inline != null) {
             return new Found(new ProviderSettings(inline.getName() == null ? "inline" : inline.getName(),
-                    inline.getAuthSecretRef(), firstSet(inline.getAuthTokenEnv(), agent.defaultTokenEnv()),
+                    inline.getAuthTokenSecretRef(), firstSet(inline.getAuthTokenEnv(), agent.defaultTokenEnv()),
                     orEmpty(inline.getEnvironment())));
         }
         String providerName;

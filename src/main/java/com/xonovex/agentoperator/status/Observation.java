@@ -1,13 +1,22 @@
 package com.xonovex.agentoperator.status;
 
+import java.time.Duration;
+
 import com.xonovex.agentoperator.api.Phase;
 
 /**
  * What the Job and its pod say about a run.
  *
- * @param reason CamelCase reason of the phase, for conditions and events
- * @param exitCode the failing container's exit code, 0 on success, null while running
+ * @param reason CamelCase reason of the phase (see {@link Reasons}), for conditions and events
+ * @param exitCode the failing container's exit code, 0 on success, null while running or when no container exited
+ * @param recheckAfter when to look again although nothing may change in the cluster (a grace period running out);
+ *        null when the next watch event is enough
  */
 public record Observation(Phase phase, String reason, String message, Integer exitCode, String podName,
-        String startTime, String completionTime) {
+        String startTime, String completionTime, Duration recheckAfter) {
+
+    public Observation(Phase phase, String reason, String message, Integer exitCode, String podName,
+            String startTime, String completionTime) {
+        this(phase, reason, message, exitCode, podName, startTime, completionTime, null);
+    }
 }

@@ -1,13 +1,19 @@
 package com.xonovex.agentoperator.status;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Stream;
 
 import com.xonovex.agentoperator.api.Phase;
 import com.xonovex.agentoperator.workload.AgentJobBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
@@ -15,64 +21,208 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 
 /**
- * Derives a run's phase from its Job and pod, as the Job controller and kubelet report them. Terminal phases come
- * only from the Job's own conditions (the Job controller is the authority on success, failure and deadline); the pod
- * explains why and gives the exit code.
+ * Derives a run's phase from its Job and pod, as the Job controller and kubelet report them. Success, failure and
+ * deadline come from the Job's conditions, including the interim {@code FailureTarget} and {@code
+ * SuccessCriteriaMet} (since Kubernetes 1.31 {@code Failed}/{@code Complete} wait until every pod has terminated,
+ * which on a lost node can take long); the pod explains why and gives the exit code. A pod that can never start its
+ * containers (bad image, missing Secret or ConfigMap key, a volume that does not mount) fails the run at once or
+ * after a short grace, instead of leaving it to its timeout.
  */
 public final class PhaseDeriver {
+    private static final Set<String> FATAL_AT_ONCE = Set.of(Reasons.INVALID_IMAGE_NAME,
+            Reasons.CREATE_CONTAINER_CONFIG_ERROR, Reasons.CREATE_CONTAINER_ERROR);
+    private static final Set<String> IMAGE_PULL = Set.of(Reasons.ERR_IMAGE_PULL, Reasons.IMAGE_PULL_BACK_OFF);
+    /** Waiting reasons of containers whose pod is still setting up (volumes, image pulls not yet failed). */
+    private static final Set<String> CREATING = Set.of("ContainerCreating", "PodInitializing");
+    private static final String POD_FAILURE_POLICY = "PodFailurePolicy";
+
     private PhaseDeriver() {
     }
 
-    public static Observation observe(Job job, List<Pod> pods) {
+    /**
+     * @param mountFailure the message of a FailedMount event of the pod, if any; called only once a pod has waited
+     *        longer than the mount grace (it reads events, which the cluster does not push to the operator)
+     */
+    public static Observation observe(Job job, List<Pod> pods, Instant now, Graces graces,
+            Function<Pod, Optional<String>> mountFailure) {
         var pod = newest(pods);
         var podName = pod.map(p -> p.getMetadata().getName()).orElse(null);
         var status = job.getStatus();
         var startTime = status == null ? null : status.getStartTime();
 
-        var failed = jobCondition(job, "Failed");
+        var failed = jobCondition(job, "Failed").or(() -> jobCondition(job, "FailureTarget"));
         if (failed.isPresent()) {
-            var condition = failed.get();
-            var time = firstSet(condition.getLastTransitionTime(), status.getCompletionTime());
-            if ("DeadlineExceeded".equals(condition.getReason())) {
-                return new Observation(Phase.TIMED_OUT, "DeadlineExceeded", "the run exceeded its timeout of "
-                        + job.getSpec().getActiveDeadlineSeconds() + "s and was stopped", null, podName, startTime,
-                        time);
-            }
-            var failure = pod.flatMap(PhaseDeriver::containerFailure);
-            if (failure.isPresent()) {
-                var f = failure.get();
-                return new Observation(Phase.FAILED, f.reason(), f.message(), f.exitCode(), podName, startTime, time);
-            }
-            return new Observation(Phase.FAILED, "JobFailed", "the Job failed: " + describe(condition), null, podName,
-                    startTime, time);
+            return failure(job, failed.get(), pod, podName, startTime, now);
         }
-        var complete = jobCondition(job, "Complete");
+        var complete = jobCondition(job, "Complete").or(() -> jobCondition(job, "SuccessCriteriaMet"));
         if (complete.isPresent()) {
-            var time = firstSet(status.getCompletionTime(), complete.get().getLastTransitionTime());
-            return new Observation(Phase.SUCCEEDED, "Completed", "the agent finished successfully", 0, podName,
-                    startTime, time);
+            var time = firstSet(status.getCompletionTime(), complete.get().getLastTransitionTime(), now.toString());
+            return new Observation(Phase.SUCCEEDED, Reasons.COMPLETED, "the agent finished successfully", 0,
+                    podName, startTime, time);
         }
         if (pod.isEmpty()) {
-            return new Observation(Phase.PENDING, "WaitingForPod", "the Job has not started a pod yet", null, null,
-                    startTime, null);
+            return new Observation(Phase.PENDING, Reasons.WAITING_FOR_POD, "the Job has not started a pod yet",
+                    null, null, startTime, null);
         }
         var p = pod.get();
+        var disruption = podCondition(p, "DisruptionTarget").filter(c -> "True".equals(c.getStatus()));
+        if (disruption.isPresent()) {
+            return disrupted(disruption.get(), podName, startTime, now);
+        }
         var scheduled = podCondition(p, "PodScheduled");
         if (scheduled.isEmpty() || !"True".equals(scheduled.get().getStatus())) {
             var why = scheduled.map(c -> ": " + firstSet(c.getMessage(), c.getReason(), "")).orElse("");
-            return new Observation(Phase.PENDING, "PodNotScheduled", "the pod is waiting to be scheduled" + why, null,
-                    podName, startTime, null);
+            return new Observation(Phase.PENDING, Reasons.POD_NOT_SCHEDULED, "the pod is waiting to be scheduled"
+                    + why, null, podName, startTime, null);
+        }
+        var stuck = cannotStart(p, now, graces, mountFailure, podName, startTime);
+        if (stuck.isPresent()) {
+            return stuck.get();
         }
         var agent = containerStatus(p.getStatus() == null ? null : p.getStatus().getContainerStatuses(),
                 AgentJobBuilder.AGENT_CONTAINER);
         boolean agentStarted = agent.map(c -> c.getState() != null
                 && (c.getState().getRunning() != null || c.getState().getTerminated() != null)).orElse(false);
         if (agentStarted) {
-            return new Observation(Phase.RUNNING, "AgentStarted", "the agent is running", null, podName, startTime,
+            return new Observation(Phase.RUNNING, Reasons.STARTED, "the agent is running", null, podName, startTime,
                     null);
         }
-        return new Observation(Phase.INITIALIZING, "PodScheduled",
+        return new Observation(Phase.INITIALIZING, Reasons.SCHEDULED,
                 "the pod is scheduled; cloning the repository", null, podName, startTime, null);
+    }
+
+    private static Observation failure(Job job, JobCondition condition, Optional<Pod> pod, String podName,
+            String startTime, Instant now) {
+        var status = job.getStatus();
+        var time = firstSet(condition.getLastTransitionTime(), status.getCompletionTime(), now.toString());
+        if (Reasons.DEADLINE_EXCEEDED.equals(condition.getReason())) {
+            return new Observation(Phase.TIMED_OUT, Reasons.DEADLINE_EXCEEDED, "the run exceeded its timeout of "
+                    + job.getSpec().getActiveDeadlineSeconds() + "s and was stopped", null, podName, startTime, time);
+        }
+        var disruption = pod.flatMap(p -> podCondition(p, "DisruptionTarget"))
+                .filter(c -> "True".equals(c.getStatus()));
+        if (disruption.isPresent()) {
+            return disrupted(disruption.get(), podName, startTime, now);
+        }
+        if (POD_FAILURE_POLICY.equals(condition.getReason()) && condition.getMessage() != null
+                && condition.getMessage().contains("DisruptionTarget")) {
+            // the Job's podFailurePolicy caught a disruption (the pod itself may be gone already)
+            return new Observation(Phase.FAILED, Reasons.POD_DISRUPTED, "the pod was disrupted ("
+                    + condition.getMessage() + "); the run is not started again", null, podName, startTime, time);
+        }
+        var exited = pod.flatMap(PhaseDeriver::containerFailure);
+        if (exited.isPresent()) {
+            var f = exited.get();
+            return new Observation(Phase.FAILED, f.reason(), f.message(), f.exitCode(), podName, startTime, time);
+        }
+        return new Observation(Phase.FAILED, Reasons.JOB_FAILED, "the Job failed: " + describe(condition), null,
+                podName, startTime, time);
+    }
+
+    /** Evicted, preempted, or its node lost: not the agent's failure, and not a reason to start the agent again. */
+    private static Observation disrupted(PodCondition condition, String podName, String startTime, Instant now) {
+        return new Observation(Phase.FAILED, Reasons.POD_DISRUPTED, "the pod was disrupted ("
+                + firstSet(condition.getReason(), "no reason given") + ": "
+                + firstSet(condition.getMessage(), "no message") + "); the run is not started again", null, podName,
+                startTime, firstSet(condition.getLastTransitionTime(), now.toString()));
+    }
+
+    /** A container that can never start: a terminal failure now, or once its grace has run out. */
+    private static Optional<Observation> cannotStart(Pod pod, Instant now, Graces graces,
+            Function<Pod, Optional<String>> mountFailure, String podName, String startTime) {
+        var waiting = waitingContainers(pod).toList();
+        var since = podStart(pod, now);
+        Duration recheck = null;
+        for (var w : waiting) {
+            var reason = w.state().getReason();
+            if (FATAL_AT_ONCE.contains(reason)) {
+                return Optional.of(cannotStartFailure(w, podName, startTime, now));
+            }
+            if (IMAGE_PULL.contains(reason)) {
+                var left = graces.imagePull().minus(Duration.between(since, now));
+                if (left.isNegative() || left.isZero()) {
+                    return Optional.of(cannotStartFailure(w, podName, startTime, now));
+                }
+                recheck = min(recheck, left);
+            }
+        }
+        boolean creating = !waiting.isEmpty() && waiting.stream().allMatch(w -> CREATING.contains(w.state().getReason()))
+                && !anyContainerStarted(pod);
+        if (creating) {
+            var left = graces.mount().minus(Duration.between(since, now));
+            if (left.isNegative() || left.isZero()) {
+                var mount = mountFailure.apply(pod);
+                if (mount.isPresent()) {
+                    return Optional.of(new Observation(Phase.FAILED, Reasons.FAILED_MOUNT,
+                            "a volume of the pod cannot be mounted: " + mount.get(), null, podName, startTime,
+                            now.toString()));
+                }
+                left = graces.mount();
+            }
+            recheck = min(recheck, left);
+        }
+        if (recheck == null) {
+            return Optional.empty();
+        }
+        var message = waiting.stream().filter(w -> IMAGE_PULL.contains(w.state().getReason())).findFirst()
+                .map(w -> "the pod is scheduled; container " + w.name() + " waits for its image ("
+                        + w.state().getReason() + ")")
+                .orElse("the pod is scheduled; its containers are being created");
+        return Optional.of(new Observation(Phase.INITIALIZING, Reasons.SCHEDULED, message, null, podName, startTime,
+                null, recheck));
+    }
+
+    private static Observation cannotStartFailure(Waiting w, String podName, String startTime, Instant now) {
+        var message = w.state().getMessage() == null || w.state().getMessage().isBlank() ? ""
+                : ": " + w.state().getMessage().strip();
+        return new Observation(Phase.FAILED, w.state().getReason(), (w.init() ? "init container " : "container ")
+                + w.name() + " cannot start (" + w.state().getReason() + ")" + message, null, podName, startTime,
+                now.toString());
+    }
+
+    private record Waiting(String name, boolean init, ContainerStateWaiting state) {
+    }
+
+    private static Stream<Waiting> waitingContainers(Pod pod) {
+        if (pod.getStatus() == null) {
+            return Stream.empty();
+        }
+        return Stream.concat(waiting(pod.getStatus().getInitContainerStatuses(), true),
+                waiting(pod.getStatus().getContainerStatuses(), false));
+    }
+
+    private static Stream<Waiting> waiting(List<ContainerStatus> statuses, boolean init) {
+        return statuses == null ? Stream.empty() : statuses.stream()
+                .filter(c -> c.getState() != null && c.getState().getWaiting() != null
+                        && c.getState().getWaiting().getReason() != null)
+                .map(c -> new Waiting(c.getName(), init, c.getState().getWaiting()));
+    }
+
+    private static boolean anyContainerStarted(Pod pod) {
+        if (pod.getStatus() == null) {
+            return false;
+        }
+        return Stream.concat(stream(pod.getStatus().getInitContainerStatuses()),
+                stream(pod.getStatus().getContainerStatuses()))
+                .anyMatch(c -> c.getState() != null
+                        && (c.getState().getRunning() != null || c.getState().getTerminated() != null));
+    }
+
+    private static Stream<ContainerStatus> stream(List<ContainerStatus> statuses) {
+        return statuses == null ? Stream.empty() : statuses.stream();
+    }
+
+    /** When the kubelet took the pod on: the start of every grace. */
+    private static Instant podStart(Pod pod, Instant now) {
+        var start = pod.getStatus() == null ? null : pod.getStatus().getStartTime();
+        if (start == null) {
+            start = podCondition(pod, "PodScheduled").map(PodCondition::getLastTransitionTime).orElse(null);
+        }
+        try {
+            return start == null ? now : Instant.parse(start);
+        } catch (RuntimeException e) {
+            return now;
+        }
     }
 
     private record Failure(String reason, String message, int exitCode) {
@@ -86,11 +236,12 @@ public final class PhaseDeriver {
         var clone = terminatedWithError(pod.getStatus().getInitContainerStatuses(), AgentJobBuilder.CLONE_CONTAINER);
         if (clone.isPresent()) {
             var t = clone.get();
-            return Optional.of(new Failure("InitContainerFailed", "init container " + AgentJobBuilder.CLONE_CONTAINER
-                    + " failed with exit code " + t.getExitCode() + details(t), t.getExitCode()));
+            return Optional.of(new Failure(Reasons.INIT_CONTAINER_FAILED, "init container "
+                    + AgentJobBuilder.CLONE_CONTAINER + " failed with exit code " + t.getExitCode() + details(t),
+                    t.getExitCode()));
         }
         var agent = terminatedWithError(pod.getStatus().getContainerStatuses(), AgentJobBuilder.AGENT_CONTAINER);
-        return agent.map(t -> new Failure("AgentFailed", "container " + AgentJobBuilder.AGENT_CONTAINER
+        return agent.map(t -> new Failure(Reasons.AGENT_FAILED, "container " + AgentJobBuilder.AGENT_CONTAINER
                 + " failed with exit code " + t.getExitCode() + details(t), t.getExitCode()));
     }
 
@@ -133,6 +284,10 @@ public final class PhaseDeriver {
         return pods.stream().filter(Objects::nonNull).max(Comparator.comparing(
                 (Pod p) -> Optional.ofNullable(p.getMetadata().getCreationTimestamp()).orElse(""))
                 .thenComparing(p -> p.getMetadata().getName()));
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a == null || b.compareTo(a) < 0 ? b : a;
     }
 
     private static String describe(JobCondition condition) {

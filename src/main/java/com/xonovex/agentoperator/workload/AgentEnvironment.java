@@ -40,7 +40,7 @@ public final class AgentEnvironment {
                 .filter(e -> !env.containsKey(e.getKey()) || env.get(e.getKey()).getValueFrom() == null)
                 .forEach(e -> env.put(e.getKey(), plain(e.getKey(), e.getValue())));
         env.put("HOME", plain("HOME", HOME));
-        var token = resolved.provider().authSecretRef();
+        var token = resolved.provider().authTokenSecretRef();
         var tokenEnv = resolved.provider().tokenEnv();
         if (token != null) {
             env.remove(tokenEnv);

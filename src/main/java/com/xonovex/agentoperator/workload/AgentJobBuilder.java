@@ -31,6 +31,11 @@ public final class AgentJobBuilder {
     public static final String WORKSPACE = "/workspace";
     public static final String GIT_CREDENTIALS_DIR = "/etc/agent-operator/git-credentials";
     public static final String PROMPT_DIR = "/etc/agent-operator/prompt";
+    /**
+     * What git-clone records for the steps after the agent (the commit it checked out): an emptyDir that the agent
+     * container never mounts, so the agent cannot change it.
+     */
+    public static final String CLONE_STATE_DIR = "/var/run/agent-operator/clone";
     static final String GIT_HOME = "/home/git";
 
     private AgentJobBuilder() {
@@ -42,7 +47,7 @@ public final class AgentJobBuilder {
         var spec = run.getSpec();
         return new JobBuilder()
                 .withNewMetadata()
-                .withName(ChildNames.job(run.getMetadata().getName()))
+                .withName(ChildNames.of(run).job())
                 .withNamespace(run.getMetadata().getNamespace())
                 .withLabels(labels)
                 .withAnnotations(annotations)
@@ -51,6 +56,12 @@ public final class AgentJobBuilder {
                 .withNewSpec()
                 // one attempt: an agent run has side effects and must not be repeated behind the user's back
                 .withBackoffLimit(0)
+                // an evicted, preempted or node-lost pod fails the Job with a reason that says so, which the operator
+                // reports as a disruption rather than an agent failure (the pod may be gone by the time it looks)
+                .withNewPodFailurePolicy()
+                .addNewRule().withAction("FailJob").addNewOnPodCondition().withType("DisruptionTarget")
+                .withStatus("True").endOnPodCondition().endRule()
+                .endPodFailurePolicy()
                 .withActiveDeadlineSeconds(Math.max(1, resolved.timeout().toSeconds()))
                 .withNewTemplate()
                 .withNewMetadata().withLabels(labels).withAnnotations(annotations).endMetadata()
@@ -85,7 +96,10 @@ public final class AgentJobBuilder {
         Repository repository = run.getSpec().getRepository();
         var env = new ArrayList<EnvVar>();
         env.add(plain("WORKSPACE", WORKSPACE));
+        // the workspace is marked with the run's UID: git-clone refuses a workspace another run has used
+        env.add(plain("AGENT_RUN_UID", run.getMetadata().getUid()));
         env.add(plain("HOME", GIT_HOME));
+        env.add(plain("CLONE_STATE_DIR", CLONE_STATE_DIR));
         env.add(plain("GIT_REPO_URL", repository.getUrl()));
         addIfSet(env, "GIT_BRANCH", repository.getBranch());
         addIfSet(env, "GIT_COMMIT", repository.getCommit());
@@ -96,7 +110,9 @@ public final class AgentJobBuilder {
         var mounts = new ArrayList<VolumeMount>();
         mounts.add(mount("workspace", WORKSPACE, false));
         mounts.add(mount("git-home", GIT_HOME, false));
-        mounts.add(mount("tmp", "/tmp", false));
+        mounts.add(mount("clone-state", CLONE_STATE_DIR, false));
+        // its own /tmp: nothing the step with credentials leaves there reaches the agent
+        mounts.add(mount("clone-tmp", "/tmp", false));
         if (repository.getCredentialsSecretRef() != null) {
             mounts.add(mount("git-credentials", GIT_CREDENTIALS_DIR, true));
         }
@@ -133,13 +149,13 @@ public final class AgentJobBuilder {
     private static List<Volume> volumes(AgentRun run) {
         var volumes = new ArrayList<Volume>();
         volumes.add(new VolumeBuilder().withName("workspace").withNewPersistentVolumeClaim()
-                .withClaimName(ChildNames.workspacePvc(run.getMetadata().getName())).endPersistentVolumeClaim()
+                .withClaimName(ChildNames.of(run).workspaceClaim()).endPersistentVolumeClaim()
                 .build());
         volumes.add(new VolumeBuilder().withName("prompt").withNewConfigMap()
-                .withName(ChildNames.promptConfigMap(run.getMetadata().getName()))
+                .withName(ChildNames.of(run).promptConfigMap())
                 .addNewItem().withKey(PromptConfigMapBuilder.KEY).withPath(PromptConfigMapBuilder.KEY).endItem()
                 .endConfigMap().build());
-        for (String name : List.of("git-home", "agent-home", "tmp")) {
+        for (String name : List.of("git-home", "clone-state", "clone-tmp", "agent-home", "tmp")) {
             volumes.add(new VolumeBuilder().withName(name).withNewEmptyDir().endEmptyDir().build());
         }
         var credentials = run.getSpec().getRepository().getCredentialsSecretRef();

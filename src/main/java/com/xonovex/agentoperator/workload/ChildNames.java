@@ -5,49 +5,59 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
+import com.xonovex.agentoperator.api.AgentRun;
+import com.xonovex.agentoperator.api.AgentRunStatus;
+
 /**
- * Deterministic names of a run's children. A Job name must also be a valid label value (63 characters), so a longer
- * run name is cut and given a hash of the full name: two long names that share a prefix still get distinct children.
+ * The names of a run's children, derived from the run's name and UID so that no two runs can be given the same
+ * child, whatever their names:
+ * <ul>
+ * <li>the Job is named after the run when the name fits a label value (63 characters), so that {@code kubectl logs
+ * job/<run>} works; a longer name is cut and completed with a part of the run's UID;</li>
+ * <li>the workspace PVC and the prompt ConfigMap always carry that UID part: a run deleted and created again under the
+ * same name never meets its predecessor's volume or prompt, even while the garbage collector is still removing
+ * them (a PVC in use stays until its pod is gone).</li>
+ * </ul>
+ * A Job of the same name that another run (or anything else) holds is detected when the Job is created, by its owner's
+ * UID; the names are recorded in the run's status.
  */
-public final class ChildNames {
+public record ChildNames(String job, String workspaceClaim, String promptConfigMap) {
     public static final int MAX_LABEL_LENGTH = 63;
-    private static final int HASH_LENGTH = 8;
-    private static final int SUFFIX_ROOM = "-workspace".length();
+    private static final int UID_PART_LENGTH = 8;
 
-    private ChildNames() {
+    public static ChildNames of(AgentRun run) {
+        var name = run.getMetadata().getName();
+        var uid = uidPart(run.getMetadata().getUid());
+        var job = name.length() <= MAX_LABEL_LENGTH ? name : withUid(name, uid, "", MAX_LABEL_LENGTH);
+        return new ChildNames(job, withUid(name, uid, "-workspace", MAX_LABEL_LENGTH),
+                withUid(name, uid, "-prompt", MAX_LABEL_LENGTH));
     }
 
-    public static String job(String runName) {
-        return fit(runName, MAX_LABEL_LENGTH);
+    /** The names as the run's status records them. */
+    public void recordIn(AgentRunStatus status) {
+        status.setJobName(job);
+        status.setWorkspaceClaimName(workspaceClaim);
+        status.setPromptConfigMapName(promptConfigMap);
     }
 
-    public static String workspacePvc(String runName) {
-        return fit(runName, MAX_LABEL_LENGTH - SUFFIX_ROOM) + "-workspace";
-    }
-
-    public static String promptConfigMap(String runName) {
-        return fit(runName, MAX_LABEL_LENGTH - SUFFIX_ROOM) + "-prompt";
-    }
-
-    /** A label value that identifies the run: its name, or a cut name with a hash when too long. */
-    public static String labelValue(String runName) {
-        return fit(runName, MAX_LABEL_LENGTH);
-    }
-
-    static String fit(String name, int max) {
-        if (name.length() <= max) {
-            return name;
-        }
-        var prefix = name.substring(0, max - HASH_LENGTH - 1);
-        // a cut may end on '.' or '-', which names and labels may not end with before the '-'
+    /** {@code <name cut to fit>-<uid part><suffix>}, at most {@code max} characters, a valid DNS label. */
+    static String withUid(String name, String uid, String suffix, int max) {
+        var room = max - suffix.length() - uid.length() - 1;
+        var prefix = name.length() <= room ? name : name.substring(0, room);
+        // a cut may end on '.' or '-', which may not come before the '-' we add
         prefix = prefix.replaceAll("[.-]+$", "");
-        return prefix + "-" + hash(name);
+        return prefix + "-" + uid + suffix;
     }
 
-    private static String hash(String name) {
+    /**
+     * Eight hex digits of the UID's hash: UIDs are random, and hashing keeps the part well-formed whatever the UID's
+     * shape (the API server always sets one; a test object may lack it, and then the part is that of the empty string).
+     */
+    static String uidPart(String uid) {
         try {
-            var digest = MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest).substring(0, HASH_LENGTH);
+            var digest = MessageDigest.getInstance("SHA-256")
+                    .digest((uid == null ? "" : uid).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest).substring(0, UID_PART_LENGTH);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is always available", e);
         }

@@ -28,7 +28,7 @@ public final class Labels {
             labels.putAll(run.getMetadata().getLabels());
         }
         labels.put(NAME, OPERATOR_NAME);
-        labels.put(INSTANCE, ChildNames.labelValue(run.getMetadata().getName()));
+        labels.put(INSTANCE, ChildNames.of(run).job());
         labels.put(MANAGED_BY, OPERATOR_NAME);
         labels.put(AGENT_TYPE, agent.value());
         return labels;

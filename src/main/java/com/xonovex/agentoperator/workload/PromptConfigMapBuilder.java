@@ -15,7 +15,7 @@ public final class PromptConfigMapBuilder {
     public static ConfigMap build(AgentRun run, ResolvedRun resolved) {
         return new ConfigMapBuilder()
                 .withNewMetadata()
-                .withName(ChildNames.promptConfigMap(run.getMetadata().getName()))
+                .withName(ChildNames.of(run).promptConfigMap())
                 .withNamespace(run.getMetadata().getNamespace())
                 .withLabels(Labels.forChildren(run, resolved.agent().type()))
                 .withAnnotations(Labels.annotations(run))

@@ -5,9 +5,17 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
-/** Constant shell scripts shipped in the operator's resources. They take user values only from the environment. */
+/**
+ * Constant shell scripts shipped in the operator's resources. They take user values only from the environment. Each
+ * git script is {@code git-common.sh} (hardened git, credentials) followed by the script itself, run with
+ * {@code /bin/sh -c}.
+ */
 public final class Scripts {
-    public static final String GIT_CLONE = load("scripts/git-clone.sh");
+    private static final String GIT_COMMON = load("scripts/git-common.sh");
+    /** Init container {@code git-clone}: clones into the workspace, see the script's comments. */
+    public static final String GIT_CLONE = GIT_COMMON + load("scripts/git-clone.sh");
+    /** Container {@code publish}: commits the agent's work tree onto the base commit and pushes it. */
+    public static final String PUBLISH = GIT_COMMON + load("scripts/publish.sh");
 
     private Scripts() {
     }

@@ -14,7 +14,7 @@ public final class WorkspacePvcBuilder {
     public static PersistentVolumeClaim build(AgentRun run, ResolvedRun resolved) {
         return new PersistentVolumeClaimBuilder()
                 .withNewMetadata()
-                .withName(ChildNames.workspacePvc(run.getMetadata().getName()))
+                .withName(ChildNames.of(run).workspaceClaim())
                 .withNamespace(run.getMetadata().getNamespace())
                 .withLabels(Labels.forChildren(run, resolved.agent().type()))
                 .withAnnotations(Labels.annotations(run))

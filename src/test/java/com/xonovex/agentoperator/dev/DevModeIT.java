@@ -70,8 +70,10 @@ class DevModeIT {
             });
             assertThat(phases).containsSubsequence("Initializing", "Running", "Succeeded");
             assertThat(kubectl(kubeconfig, "get", "agentproviders")).contains("gemini-provider").contains("true");
-            assertThat(kubectl(kubeconfig, "get", "pvc", "fix-auth-bug-workspace", "-o",
-                    "jsonpath={.status.phase}")).isEqualTo("Bound");
+            var claim = kubectl(kubeconfig, "get", "agentrun", "fix-auth-bug", "-o",
+                    "jsonpath={.status.workspaceClaimName}").strip();
+            assertThat(claim).startsWith("fix-auth-bug-").endsWith("-workspace");
+            assertThat(kubectl(kubeconfig, "get", "pvc", claim, "-o", "jsonpath={.status.phase}")).isEqualTo("Bound");
         } catch (AssertionError | RuntimeException e) {
             System.err.println("--- dev.sh output ---\n" + Files.readString(log));
             throw e;

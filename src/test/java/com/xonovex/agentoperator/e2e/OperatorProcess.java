@@ -17,6 +17,7 @@ import java.util.Map;
  */
 final class OperatorProcess {
     static final int RECONCILIATION_THREADS = 10;
+    static final Duration IMAGE_PULL_GRACE = Duration.ofSeconds(6);
 
     private final Path project;
     private final Path work;
@@ -48,7 +49,9 @@ final class OperatorProcess {
                 // as in the generated Deployment (target/kubernetes/kubernetes.yml)
                 "QUARKUS_OPERATOR_SDK_CONTROLLERS_AGENTRUN_NAMESPACES", "JOSDK_ALL_NAMESPACES",
                 "QUARKUS_OPERATOR_SDK_CONTROLLERS_AGENTPROVIDER_NAMESPACES", "JOSDK_ALL_NAMESPACES",
-                "KUBERNETES_NAMESPACE", E2eEnvironment.OPERATOR_NAMESPACE);
+                "KUBERNETES_NAMESPACE", E2eEnvironment.OPERATOR_NAMESPACE,
+                // RunFailFastIT: an image that cannot be pulled fails the run after this grace
+                "AGENT_OPERATOR_IMAGE_PULL_GRACE", IMAGE_PULL_GRACE.toSeconds() + "s");
         process = Processes.start("operator-" + starts, work, env,
                 List.of(java, "-Xmx512m", "-XX:+UseSerialGC", "-jar", jar.toString()));
     }

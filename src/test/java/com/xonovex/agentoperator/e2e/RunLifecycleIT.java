@@ -10,8 +10,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import com.xonovex.agentoperator.api.AgentRun;
 import com.xonovex.agentoperator.api.Phase;
-import com.xonovex.agentoperator.workload.ChildNames;
 import com.xonovex.agentoperator.workload.Labels;
 import io.fabric8.kubernetes.api.model.Quantity;
 
@@ -49,11 +49,12 @@ class RunLifecycleIT extends E2eTest {
     void aRunGoesThroughEveryPhaseToSucceeded() {
         var name = "happy";
         List<Phase> phases;
+        AgentRun run;
         try (var watch = new PhaseWatch(client(), ns, name)) {
             // each kwok step takes 2s: Initializing (~8s: pod created, git-clone running, git-clone done) and
             // Running (~2s) last long enough that the operator writes, and the watch sees, each of them
             create(run(ns, name, Map.of(STEP_DELAY, "2s")));
-            var run = awaitPhase(ns, name, Phase.SUCCEEDED, TIMEOUT);
+            run = awaitPhase(ns, name, Phase.SUCCEEDED, TIMEOUT);
             assertThat(run.getStatus().getExitCode()).isZero();
             assertThat(run.getStatus().getCompletionTime()).isNotNull();
             env().cluster.waitUntil(Duration.ofSeconds(5), "the watch to catch up",
@@ -62,7 +63,7 @@ class RunLifecycleIT extends E2eTest {
         }
         assertThat(phases).containsExactly(Phase.PENDING, Phase.INITIALIZING, Phase.RUNNING, Phase.SUCCEEDED);
 
-        var job = client().batch().v1().jobs().inNamespace(ns).withName(ChildNames.job(name)).get();
+        var job = client().batch().v1().jobs().inNamespace(ns).withName(name).get();
         assertThat(job.getStatus().getSucceeded()).isEqualTo(1);
         assertThat(job.getStatus().getConditions()).anyMatch(c -> "Complete".equals(c.getType())
                 && "True".equals(c.getStatus()));
@@ -72,7 +73,8 @@ class RunLifecycleIT extends E2eTest {
         assertThat(pods.get(0).getStatus().getPhase()).isEqualTo("Succeeded");
 
         // f: the workspace claim was bound by the PV controller to a volume of the default size
-        var pvc = client().persistentVolumeClaims().inNamespace(ns).withName(ChildNames.workspacePvc(name)).get();
+        var pvc = client().persistentVolumeClaims().inNamespace(ns).withName(run.getStatus().getWorkspaceClaimName())
+                .get();
         assertThat(pvc.getStatus().getPhase()).isEqualTo("Bound");
         assertThat(pvc.getSpec().getAccessModes()).containsExactly("ReadWriteOnce");
         assertThat(pvc.getSpec().getStorageClassName()).isNull();
@@ -134,10 +136,10 @@ class RunLifecycleIT extends E2eTest {
     void deletingARunWithKubectlRemovesEverythingItMade() {
         var name = "deleted";
         create(run(ns, name, Map.of(HOLD, "true")));
-        awaitPhase(ns, name, Phase.RUNNING, TIMEOUT);
+        var names = awaitPhase(ns, name, Phase.RUNNING, TIMEOUT).getStatus();
         assertThat(client().pods().inNamespace(ns).withLabel(Labels.INSTANCE, name).list().getItems()).hasSize(1);
         env().cluster.waitUntil(TIMEOUT, "the workspace PVC to be Bound", () -> "Bound".equals(client()
-                .persistentVolumeClaims().inNamespace(ns).withName(ChildNames.workspacePvc(name)).get().getStatus()
+                .persistentVolumeClaims().inNamespace(ns).withName(names.getWorkspaceClaimName()).get().getStatus()
                 .getPhase()));
 
         var out = Processes.run(env().cluster.work(), List.of(env().cluster.bin("kubectl").toString(),
@@ -145,15 +147,15 @@ class RunLifecycleIT extends E2eTest {
         assertThat(out).contains("deleted");
 
         env().cluster.waitUntil(TIMEOUT, "the garbage collector to remove the run's children", () -> client().batch()
-                .v1().jobs().inNamespace(ns).withName(ChildNames.job(name)).get() == null
+                .v1().jobs().inNamespace(ns).withName(name).get() == null
                 && client().pods().inNamespace(ns).withLabel(Labels.INSTANCE, name).list().getItems().isEmpty()
-                && client().persistentVolumeClaims().inNamespace(ns).withName(ChildNames.workspacePvc(name))
+                && client().persistentVolumeClaims().inNamespace(ns).withName(names.getWorkspaceClaimName())
                         .get() == null
-                && client().configMaps().inNamespace(ns).withName(ChildNames.promptConfigMap(name)).get() == null);
+                && client().configMaps().inNamespace(ns).withName(names.getPromptConfigMapName()).get() == null);
     }
 
     private void assertJobFailed(String name, String reason) {
-        var job = client().batch().v1().jobs().inNamespace(ns).withName(ChildNames.job(name)).get();
+        var job = client().batch().v1().jobs().inNamespace(ns).withName(name).get();
         assertThat(job.getStatus().getConditions()).anyMatch(c -> "Failed".equals(c.getType())
                 && "True".equals(c.getStatus()) && reason.equals(c.getReason()));
     }

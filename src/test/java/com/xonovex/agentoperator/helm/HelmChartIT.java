@@ -142,6 +142,17 @@ class HelmChartIT {
                 "--set", "app.nodeSelector.pool=ops",
                 "--set", "app.tolerations[0].key=ops", "--set", "app.tolerations[0].operator=Exists");
         assertThat(resources).extracting(HasMetadata::getKind).contains("ServiceMonitor");
+        // it scrapes the operator's Service only, not every Service of the namespace
+        var serviceMonitor = resources.stream().filter(r -> r.getKind().equals("ServiceMonitor")).findFirst()
+                .orElseThrow();
+        var service = resources.stream().filter(r -> r.getKind().equals("Service")).findFirst().orElseThrow();
+        var selector = Serialization.unmarshal(Serialization.asJson(serviceMonitor),
+                io.fabric8.kubernetes.api.model.GenericKubernetesResource.class).get("spec", "selector", "matchLabels");
+        assertThat(selector).isInstanceOf(java.util.Map.class);
+        @SuppressWarnings("unchecked")
+        var matchLabels = (java.util.Map<String, String>) selector;
+        assertThat(matchLabels).isNotEmpty();
+        assertThat(service.getMetadata().getLabels()).containsAllEntriesOf(matchLabels);
         var deployment = deployment(resources);
         var pod = deployment.getSpec().getTemplate().getSpec();
         var container = pod.getContainers().get(0);
@@ -238,8 +249,9 @@ class HelmChartIT {
                         .withName("fix-auth-bug").get();
                 assertThat(Serialization.asJson(run)).contains("\"jobName\":\"fix-auth-bug\"");
             });
-            assertThat(admin.persistentVolumeClaims().inNamespace(runs).withName("fix-auth-bug-workspace").get())
-                    .isNotNull();
+            var claim = admin.genericKubernetesResources("agent.xonovex.com/v1alpha1", "AgentRun").inNamespace(runs)
+                    .withName("fix-auth-bug").get().get("status", "workspaceClaimName").toString();
+            assertThat(admin.persistentVolumeClaims().inNamespace(runs).withName(claim).get()).isNotNull();
             assertThat(admin.leases().inNamespace(namespace).withName("agent-operator-leader").get())
                     .as("leader election used the Lease in the release namespace").isNotNull();
             assertThat(Files.readString(log)).doesNotContain("Forbidden").doesNotContain("forbidden");

@@ -13,6 +13,7 @@ import com.xonovex.agentoperator.api.AgentConfigSpec;
 import com.xonovex.agentoperator.api.AgentType;
 import com.xonovex.agentoperator.api.InlineProvider;
 import com.xonovex.agentoperator.api.Phase;
+import com.xonovex.agentoperator.workload.ChildNames;
 import com.xonovex.agentoperator.api.SecretKeyRef;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
@@ -52,8 +53,10 @@ class AgentRunReconcilerTest extends OperatorTest {
         readyProvider();
         var run = create(withRef(newRun("fix-auth-bug")));
         var job = awaitJob("fix-auth-bug");
-        var pvc = client.persistentVolumeClaims().inNamespace(namespace).withName("fix-auth-bug-workspace").get();
-        var prompt = client.configMaps().inNamespace(namespace).withName("fix-auth-bug-prompt").get();
+        var names = ChildNames.of(run);
+        assertThat(names.workspaceClaim()).startsWith("fix-auth-bug-").endsWith("-workspace");
+        var pvc = client.persistentVolumeClaims().inNamespace(namespace).withName(names.workspaceClaim()).get();
+        var prompt = client.configMaps().inNamespace(namespace).withName(names.promptConfigMap()).get();
         for (var child : List.of(job, pvc, prompt)) {
             assertThat(child.getMetadata().getOwnerReferences()).singleElement().satisfies(owner -> {
                 assertThat(owner.getUid()).isEqualTo(run.getMetadata().getUid());
@@ -71,8 +74,10 @@ class AgentRunReconcilerTest extends OperatorTest {
                 .containsEntry("app.kubernetes.io/instance", "fix-auth-bug");
         var pending = awaitRun("fix-auth-bug", r -> r.getStatus() != null && r.getStatus().getJobName() != null);
         assertThat(pending.getStatus().getPhase()).isEqualTo(Phase.PENDING);
-        assertThat(pending.getStatus().getWorkspacePVC()).isEqualTo("fix-auth-bug-workspace");
-        assertThat(pending.getStatus().getAgent()).isEqualTo("claude");
+        assertThat(pending.getStatus().getJobName()).isEqualTo("fix-auth-bug");
+        assertThat(pending.getStatus().getWorkspaceClaimName()).isEqualTo(names.workspaceClaim());
+        assertThat(pending.getStatus().getPromptConfigMapName()).isEqualTo(names.promptConfigMap());
+        assertThat(pending.getStatus().getAgent()).isEqualTo(AgentType.CLAUDE);
         assertThat(pending.getStatus().getObservedGeneration()).isEqualTo(1L);
     }
 
@@ -184,7 +189,7 @@ class AgentRunReconcilerTest extends OperatorTest {
         var run = newRun("inline");
         var inline = new InlineProvider();
         inline.setName("anthropic");
-        inline.setAuthSecretRef(new SecretKeyRef("anthropic-credentials", "api-key"));
+        inline.setAuthTokenSecretRef(new SecretKeyRef("anthropic-credentials", "api-key"));
         inline.setAuthTokenEnv("ANTHROPIC_API_KEY");
         inline.setEnvironment(Map.of("ANTHROPIC_BASE_URL", "https://api.anthropic.com"));
         run.getSpec().setProvider(inline);
@@ -210,7 +215,7 @@ class AgentRunReconcilerTest extends OperatorTest {
         var run = newRun("defaults");
         run.getSpec().setAgent(null);
         run.getSpec().setTimeout(null);
-        create(run);
+        var created = create(run);
         var job = awaitJob("defaults");
         var agent = job.getSpec().getTemplate().getSpec().getContainers().get(0);
         assertThat(agent.getImage()).isEqualTo("example.com/team-image:7");
@@ -219,11 +224,12 @@ class AgentRunReconcilerTest extends OperatorTest {
         assertThat(agentEnv(job).get("LANG").getValue()).isEqualTo("en_US.UTF-8");
         assertThat(agentEnv(job).get("ANTHROPIC_API_KEY").getValueFrom().getSecretKeyRef().getName())
                 .isEqualTo("gemini-credentials");
-        var pvc = client.persistentVolumeClaims().inNamespace(namespace).withName("defaults-workspace").get();
+        var pvc = client.persistentVolumeClaims().inNamespace(namespace).withName(ChildNames.of(created).workspaceClaim())
+                .get();
         assertThat(pvc.getSpec().getStorageClassName()).isEqualTo("fast");
         assertThat(pvc.getSpec().getResources().getRequests().get("storage").toString()).isEqualTo("3Gi");
         assertThat(awaitRun("defaults", r -> r.getStatus() != null && r.getStatus().getAgent() != null)
-                .getStatus().getAgent()).isEqualTo("opencode");
+                .getStatus().getAgent()).isEqualTo(AgentType.OPENCODE);
     }
 
     @Test
@@ -262,7 +268,7 @@ class AgentRunReconcilerTest extends OperatorTest {
     void anInlineProviderWithAMissingSecretOrKeyWaitsWithThatReason() {
         var run = newRun("inline-wait");
         var inline = new InlineProvider();
-        inline.setAuthSecretRef(new SecretKeyRef("later", "api-key"));
+        inline.setAuthTokenSecretRef(new SecretKeyRef("later", "api-key"));
         run.getSpec().setProvider(inline);
         create(run);
         var waiting = awaitPendingBecause("inline-wait", "SecretNotFound");

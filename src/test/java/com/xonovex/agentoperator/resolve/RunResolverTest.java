@@ -81,7 +81,7 @@ class RunResolverTest {
     void aProviderRefResolvesToThatProvidersSettings() {
         var resolved = resolved(run());
         assertThat(resolved.provider().name()).isEqualTo("gemini-provider");
-        assertThat(resolved.provider().authSecretRef().getName()).isEqualTo("gemini-credentials");
+        assertThat(resolved.provider().authTokenSecretRef().getName()).isEqualTo("gemini-credentials");
         assertThat(resolved.provider().tokenEnv()).isEqualTo("ANTHROPIC_AUTH_TOKEN");
         assertThat(resolved.provider().environment()).containsEntry("ANTHROPIC_BASE_URL", "http://proxy:8317");
     }
@@ -101,13 +101,13 @@ class RunResolverTest {
         run.getSpec().setProviderRef(null);
         var inline = new InlineProvider();
         inline.setName("anthropic");
-        inline.setAuthSecretRef(new SecretKeyRef("anthropic-credentials", "api-key"));
+        inline.setAuthTokenSecretRef(new SecretKeyRef("anthropic-credentials", "api-key"));
         inline.setEnvironment(Map.of("ANTHROPIC_BASE_URL", "https://api.anthropic.com"));
         run.getSpec().setProvider(inline);
         addSecret("anthropic-credentials", "api-key");
         var resolved = resolved(run);
         assertThat(resolved.provider().name()).isEqualTo("anthropic");
-        assertThat(resolved.provider().authSecretRef().getName()).isEqualTo("anthropic-credentials");
+        assertThat(resolved.provider().authTokenSecretRef().getName()).isEqualTo("anthropic-credentials");
     }
 
     @Test
@@ -205,14 +205,44 @@ class RunResolverTest {
     }
 
     @Test
-    void aMissingTokenSecretOrKeyBlocksTheRunWithoutShowingAnyValue() {
+    void aMissingInlineTokenSecretOrKeyBlocksTheRunWithoutShowingAnyValue() {
+        var run = run();
+        run.getSpec().setProviderRef(null);
+        var inline = new InlineProvider();
+        inline.setAuthTokenSecretRef(new SecretKeyRef("gemini-credentials", "api-key"));
+        run.getSpec().setProvider(inline);
         secrets.clear();
-        assertThat(blocked(run()).reason()).isEqualTo(BlockedReason.SECRET_NOT_FOUND);
+        assertThat(blocked(run).reason()).isEqualTo(BlockedReason.SECRET_NOT_FOUND);
         secrets.put("gemini-credentials", new SecretBuilder().withNewMetadata().withName("gemini-credentials")
                 .endMetadata().addToData("other", "c2VjcmV0LXZhbHVl").build());
-        var b = blocked(run());
+        var b = blocked(run);
         assertThat(b.reason()).isEqualTo(BlockedReason.SECRET_KEY_NOT_FOUND);
         assertThat(b.message()).contains("api-key").doesNotContain("c2VjcmV0LXZhbHVl").doesNotContain("other");
+    }
+
+    /** A ready AgentProvider already vouches for its Secret (its reconciler watches it): no read per run. */
+    @Test
+    void aRunThroughAReadyProviderDoesNotReadTheTokenSecret() {
+        var reads = new ArrayList<String>();
+        var counting = new ClusterState() {
+            @Override
+            public Optional<AgentProvider> provider(String namespace, String name) {
+                return cluster.provider(namespace, name);
+            }
+
+            @Override
+            public Optional<Secret> secret(String namespace, String name) {
+                reads.add(name);
+                return cluster.secret(namespace, name);
+            }
+
+            @Override
+            public List<AgentConfig> configs(String namespace) {
+                return cluster.configs(namespace);
+            }
+        };
+        assertThat(RunResolver.resolve(run(), counting, Fixtures.config())).isInstanceOf(Resolution.Resolved.class);
+        assertThat(reads).isEmpty();
     }
 
     @Test

@@ -2,7 +2,10 @@ package com.xonovex.agentoperator.status;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
@@ -18,6 +21,13 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 class PhaseDeriverTest {
     private static final String START = "2026-11-28T10:00:00Z";
     private static final String END = "2026-11-28T10:05:00Z";
+
+    private static final Instant NOW = Instant.parse("2026-11-28T10:01:00Z");
+    private static final Graces GRACES = new Graces(Duration.ofMinutes(2), Duration.ofMinutes(3));
+
+    private static Observation observe(Job job, List<Pod> pods) {
+        return PhaseDeriver.observe(job, pods, NOW, GRACES, pod -> Optional.empty());
+    }
 
     private static Job job(String conditionType, String reason) {
         var builder = new JobBuilder().withNewMetadata().withName("fix").endMetadata()
@@ -63,14 +73,14 @@ class PhaseDeriverTest {
 
     @Test
     void aJobWithoutPodIsPending() {
-        var o = PhaseDeriver.observe(job(null, null), List.of());
+        var o = observe(job(null, null), List.of());
         assertThat(o.phase()).isEqualTo(Phase.PENDING);
         assertThat(o.podName()).isNull();
     }
 
     @Test
     void anUnscheduledPodIsPendingAndSaysWhy() {
-        var o = PhaseDeriver.observe(job(null, null), List.of(pod(false, List.of(), List.of())));
+        var o = observe(job(null, null), List.of(pod(false, List.of(), List.of())));
         assertThat(o.phase()).isEqualTo(Phase.PENDING);
         assertThat(o.reason()).isEqualTo("PodNotScheduled");
         assertThat(o.message()).contains("0/3 nodes available");
@@ -78,7 +88,7 @@ class PhaseDeriverTest {
 
     @Test
     void aScheduledPodCloningIsInitializing() {
-        var o = PhaseDeriver.observe(job(null, null),
+        var o = observe(job(null, null),
                 List.of(pod(true, List.of(running("git-clone")), List.of(waiting("agent")))));
         assertThat(o.phase()).isEqualTo(Phase.INITIALIZING);
         assertThat(o.podName()).isEqualTo("fix-abcde");
@@ -87,14 +97,14 @@ class PhaseDeriverTest {
 
     @Test
     void aRunningAgentContainerIsRunning() {
-        var o = PhaseDeriver.observe(job(null, null),
+        var o = observe(job(null, null),
                 List.of(pod(true, List.of(terminated("git-clone", 0)), List.of(running("agent")))));
         assertThat(o.phase()).isEqualTo(Phase.RUNNING);
     }
 
     @Test
     void aCompleteJobIsSucceededWithExitCodeZero() {
-        var o = PhaseDeriver.observe(job("Complete", "CompletionsReached"),
+        var o = observe(job("Complete", "CompletionsReached"),
                 List.of(pod(true, List.of(terminated("git-clone", 0)), List.of(terminated("agent", 0)))));
         assertThat(o.phase()).isEqualTo(Phase.SUCCEEDED);
         assertThat(o.exitCode()).isZero();
@@ -103,7 +113,7 @@ class PhaseDeriverTest {
 
     @Test
     void aFailedCloneIsFailedAndNamesTheInitContainer() {
-        var o = PhaseDeriver.observe(job("Failed", "BackoffLimitExceeded"),
+        var o = observe(job("Failed", "BackoffLimitExceeded"),
                 List.of(pod(true, List.of(terminated("git-clone", 128)), List.of(waiting("agent")))));
         assertThat(o.phase()).isEqualTo(Phase.FAILED);
         assertThat(o.reason()).isEqualTo("InitContainerFailed");
@@ -113,7 +123,7 @@ class PhaseDeriverTest {
 
     @Test
     void aFailedAgentIsFailedWithItsExitCode() {
-        var o = PhaseDeriver.observe(job("Failed", "BackoffLimitExceeded"),
+        var o = observe(job("Failed", "BackoffLimitExceeded"),
                 List.of(pod(true, List.of(terminated("git-clone", 0)), List.of(terminated("agent", 3)))));
         assertThat(o.phase()).isEqualTo(Phase.FAILED);
         assertThat(o.reason()).isEqualTo("AgentFailed");
@@ -124,14 +134,14 @@ class PhaseDeriverTest {
 
     @Test
     void aFailedJobWithoutPodDetailsSaysWhatTheJobSays() {
-        var o = PhaseDeriver.observe(job("Failed", "PodFailurePolicy"), List.of());
+        var o = observe(job("Failed", "PodFailurePolicy"), List.of());
         assertThat(o.phase()).isEqualTo(Phase.FAILED);
         assertThat(o.message()).contains("job says PodFailurePolicy");
     }
 
     @Test
     void anExceededDeadlineIsTimedOutEvenWithoutPods() {
-        var o = PhaseDeriver.observe(job("Failed", "DeadlineExceeded"), List.of());
+        var o = observe(job("Failed", "DeadlineExceeded"), List.of());
         assertThat(o.phase()).isEqualTo(Phase.TIMED_OUT);
         assertThat(o.message()).contains("1800s");
         assertThat(o.completionTime()).isEqualTo(END);
@@ -140,7 +150,7 @@ class PhaseDeriverTest {
     @Test
     void aPodThatFailedBeforeTheJobSaysSoIsNotYetTerminal() {
         // the Job controller is the authority: a pod may fail because the deadline killed it
-        var o = PhaseDeriver.observe(job(null, null),
+        var o = observe(job(null, null),
                 List.of(pod(true, List.of(terminated("git-clone", 0)), List.of(terminated("agent", 1)))));
         assertThat(o.phase().isTerminal()).isFalse();
     }
@@ -150,7 +160,124 @@ class PhaseDeriverTest {
         var old = pod(true, List.of(), List.of());
         old.getMetadata().setName("fix-old");
         old.getMetadata().setCreationTimestamp("2026-11-28T09:00:00Z");
-        var o = PhaseDeriver.observe(job(null, null), List.of(old, pod(true, List.of(), List.of())));
+        var o = observe(job(null, null), List.of(old, pod(true, List.of(), List.of())));
         assertThat(o.podName()).isEqualTo("fix-abcde");
+    }
+
+    private static ContainerStatus waitingFor(String name, String reason, String message) {
+        return new ContainerStatusBuilder().withName(name).withNewState().withNewWaiting().withReason(reason)
+                .withMessage(message).endWaiting().endState().build();
+    }
+
+    /** A pod the kubelet took on at {@code started}, its init container waiting with {@code reason}. */
+    private static Pod stuck(String reason, String message, String started) {
+        var pod = pod(true, List.of(waitingFor("git-clone", reason, message)),
+                List.of(waitingFor("agent", "PodInitializing", null)));
+        pod.getStatus().setStartTime(started);
+        return pod;
+    }
+
+    @Test
+    void anInvalidImageNameFailsTheRunAtOnceWithTheKubeletsReason() {
+        var o = observe(job(null, null), List.of(stuck("InvalidImageName", "couldn't parse image name \"::\"",
+                "2026-11-28T10:00:55Z")));
+        assertThat(o.phase()).isEqualTo(Phase.FAILED);
+        assertThat(o.reason()).isEqualTo("InvalidImageName");
+        assertThat(o.message()).contains("init container git-clone cannot start (InvalidImageName)")
+                .contains("couldn't parse image name");
+        assertThat(o.completionTime()).isEqualTo(NOW.toString());
+    }
+
+    @Test
+    void aMissingSecretKeyInTheAgentsEnvFailsTheRunAtOnce() {
+        var pod = pod(true, List.of(terminated("git-clone", 0)), List.of(waitingFor("agent",
+                "CreateContainerConfigError", "secret \"gone\" not found")));
+        var o = observe(job(null, null), List.of(pod));
+        assertThat(o.phase()).isEqualTo(Phase.FAILED);
+        assertThat(o.reason()).isEqualTo("CreateContainerConfigError");
+        assertThat(o.message()).contains("container agent cannot start").contains("secret \"gone\" not found");
+    }
+
+    @Test
+    void anImagePullErrorWaitsForItsGraceThenFailsTheRun() {
+        var young = observe(job(null, null), List.of(stuck("ImagePullBackOff", "Back-off pulling image \"x\"",
+                "2026-11-28T10:00:30Z")));
+        assertThat(young.phase()).isEqualTo(Phase.INITIALIZING);
+        assertThat(young.message()).contains("ImagePullBackOff");
+        assertThat(young.recheckAfter()).isEqualTo(Duration.ofSeconds(90));
+
+        var old = observe(job(null, null), List.of(stuck("ErrImagePull", "not found", "2026-11-28T09:58:59Z")));
+        assertThat(old.phase()).isEqualTo(Phase.FAILED);
+        assertThat(old.reason()).isEqualTo("ErrImagePull");
+        assertThat(old.message()).contains("not found");
+    }
+
+    @Test
+    void aVolumeThatDoesNotMountFailsTheRunOnceItsGraceIsOverAndTheEventsSaySo() {
+        var creating = stuck("PodInitializing", null, "2026-11-28T09:57:00Z");
+        var o = PhaseDeriver.observe(job(null, null), List.of(creating), NOW, GRACES,
+                pod -> Optional.of("MountVolume.SetUp failed for volume \"workspace\": no such disk"));
+        assertThat(o.phase()).isEqualTo(Phase.FAILED);
+        assertThat(o.reason()).isEqualTo("FailedMount");
+        assertThat(o.message()).contains("no such disk");
+
+        var young = stuck("PodInitializing", null, "2026-11-28T10:00:00Z");
+        var asked = new boolean[1];
+        var waiting = PhaseDeriver.observe(job(null, null), List.of(young), NOW, GRACES, pod -> {
+            asked[0] = true;
+            return Optional.of("should not be asked yet");
+        });
+        assertThat(waiting.phase()).isEqualTo(Phase.INITIALIZING);
+        assertThat(asked[0]).as("events are read only once the grace is over").isFalse();
+        assertThat(waiting.recheckAfter()).isEqualTo(Duration.ofMinutes(2));
+    }
+
+    @Test
+    void aSlowPullWithoutFailedMountEventsKeepsWaiting() {
+        var o = observe(job(null, null), List.of(stuck("PodInitializing", null, "2026-11-28T09:50:00Z")));
+        assertThat(o.phase()).isEqualTo(Phase.INITIALIZING);
+        assertThat(o.recheckAfter()).isEqualTo(GRACES.mount());
+    }
+
+    @Test
+    void failureTargetEndsTheRunBeforeThePodsHaveTerminated() {
+        var o = observe(job("FailureTarget", "DeadlineExceeded"),
+                List.of(pod(true, List.of(terminated("git-clone", 0)), List.of(running("agent")))));
+        assertThat(o.phase()).isEqualTo(Phase.TIMED_OUT);
+    }
+
+    @Test
+    void successCriteriaMetEndsTheRunBeforeThePodsHaveTerminated() {
+        var o = observe(job("SuccessCriteriaMet", "CompletionsReached"),
+                List.of(pod(true, List.of(terminated("git-clone", 0)), List.of(terminated("agent", 0)))));
+        assertThat(o.phase()).isEqualTo(Phase.SUCCEEDED);
+        assertThat(o.exitCode()).isZero();
+    }
+
+    @Test
+    void anEvictedPodIsReportedAsADisruptionNotAnAgentFailure() {
+        var pod = pod(true, List.of(terminated("git-clone", 0)), List.of(terminated("agent", 137)));
+        pod.getStatus().getConditions().add(new io.fabric8.kubernetes.api.model.PodConditionBuilder()
+                .withType("DisruptionTarget").withStatus("True").withReason("EvictionByEvictionAPI")
+                .withMessage("Eviction API: evicting").withLastTransitionTime("2026-11-28T10:00:50Z").build());
+        var running = observe(job(null, null), List.of(pod));
+        assertThat(running.phase()).isEqualTo(Phase.FAILED);
+        assertThat(running.reason()).isEqualTo("PodDisrupted");
+        assertThat(running.message()).contains("EvictionByEvictionAPI").contains("Eviction API: evicting");
+        var failedJob = observe(job("Failed", "BackoffLimitExceeded"), List.of(pod));
+        assertThat(failedJob.reason()).isEqualTo("PodDisrupted");
+        assertThat(failedJob.exitCode()).isNull();
+    }
+
+    /** The pod may be gone by the time the operator looks: the Job's podFailurePolicy says what happened. */
+    @Test
+    void aDisruptionCaughtByThePodFailurePolicyIsReportedEvenWithoutThePod() {
+        var job = job("Failed", "PodFailurePolicy");
+        job.getStatus().getConditions().get(0).setMessage("Pod team-a/fix-abcde has condition DisruptionTarget "
+                + "matching FailJob rule at index 0");
+        var o = observe(job, List.of());
+        assertThat(o.phase()).isEqualTo(Phase.FAILED);
+        assertThat(o.reason()).isEqualTo("PodDisrupted");
+        assertThat(o.message()).contains("DisruptionTarget");
     }
 }

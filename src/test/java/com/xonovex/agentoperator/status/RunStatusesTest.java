@@ -6,10 +6,13 @@ import org.junit.jupiter.api.Test;
 
 import com.xonovex.agentoperator.api.AgentRun;
 import com.xonovex.agentoperator.api.AgentRunStatus;
+import com.xonovex.agentoperator.api.AgentType;
 import com.xonovex.agentoperator.api.Phase;
+import com.xonovex.agentoperator.workload.ChildNames;
 
 class RunStatusesTest {
     private static final String NOW = "2026-11-28T10:05:00Z";
+    private static final ChildNames NAMES = new ChildNames("fix", "fix-0a1b2c3d-workspace", "fix-0a1b2c3d-prompt");
 
     private static AgentRun runIn(Phase phase) {
         var run = new AgentRun();
@@ -32,26 +35,94 @@ class RunStatusesTest {
     @Test
     void aRunningRunDoesNotGoBackToPendingWhenItsPodIsDeleted() {
         var run = runIn(Phase.RUNNING);
-        var next = RunStatuses.observed(run, observed(Phase.PENDING, "WaitingForPod"), "claude", "fix",
-                "fix-workspace", NOW);
+        var next = RunStatuses.observed(run, observed(Phase.PENDING, "WaitingForPod"), AgentType.CLAUDE, NAMES, NOW);
         assertThat(next).isEqualTo(run.getStatus());
     }
 
     @Test
     void aRunningRunDoesNotGoBackToInitializing() {
         var run = runIn(Phase.RUNNING);
-        var next = RunStatuses.observed(run, observed(Phase.INITIALIZING, "PodScheduled"), "claude", "fix",
-                "fix-workspace", NOW);
+        var next = RunStatuses.observed(run, observed(Phase.INITIALIZING, "PodScheduled"), AgentType.CLAUDE, NAMES, NOW);
         assertThat(next.getPhase()).isEqualTo(Phase.RUNNING);
     }
 
     @Test
     void phasesStillMoveForward() {
         var run = runIn(Phase.INITIALIZING);
-        assertThat(RunStatuses.observed(run, observed(Phase.RUNNING, "AgentStarted"), "claude", "fix",
-                "fix-workspace", NOW).getPhase()).isEqualTo(Phase.RUNNING);
+        assertThat(RunStatuses.observed(run, observed(Phase.RUNNING, "AgentStarted"), AgentType.CLAUDE, NAMES, NOW).getPhase()).isEqualTo(Phase.RUNNING);
         var timedOut = new Observation(Phase.TIMED_OUT, "DeadlineExceeded", "too slow", null, null, null, NOW);
-        assertThat(RunStatuses.observed(runIn(Phase.RUNNING), timedOut, "claude", "fix", "fix-workspace", NOW)
+        assertThat(RunStatuses.observed(runIn(Phase.RUNNING), timedOut, AgentType.CLAUDE, NAMES, NOW)
                 .getPhase()).isEqualTo(Phase.TIMED_OUT);
+    }
+
+    @Test
+    void aStartedRunIsNeverSetBackToStartedOrWaitingOnceItHasMovedOn() {
+        var run = runIn(Phase.RUNNING);
+        assertThat(RunStatuses.started(run, AgentType.CLAUDE, NAMES, NOW)).isEqualTo(run.getStatus());
+        assertThat(RunStatuses.waiting(run, AgentType.CLAUDE, Reasons.QUOTA_EXCEEDED, "quota", NOW))
+                .isEqualTo(run.getStatus());
+    }
+
+    @Test
+    void aTerminalRunNeverChangesOnAnyPath() {
+        var run = runIn(Phase.SUCCEEDED);
+        assertThat(RunStatuses.failed(run, AgentType.CLAUDE, Reasons.JOB_DELETED, "gone", NOW))
+                .isEqualTo(run.getStatus());
+        assertThat(RunStatuses.observed(run, observed(Phase.FAILED, "AgentFailed"), AgentType.CLAUDE, NAMES, NOW))
+                .isEqualTo(run.getStatus());
+    }
+
+    @Test
+    void startingRecordsTheNamesAndMarksTheRunStarted() {
+        var run = new AgentRun();
+        run.getMetadata().setName("fix");
+        run.getMetadata().setGeneration(1L);
+        assertThat(RunStatuses.isStarted(run)).isFalse();
+        run.setStatus(RunStatuses.started(run, AgentType.CLAUDE, NAMES, NOW));
+        assertThat(RunStatuses.isStarted(run)).isTrue();
+        assertThat(run.getStatus().getJobName()).isEqualTo("fix");
+        assertThat(run.getStatus().getWorkspaceClaimName()).isEqualTo(NAMES.workspaceClaim());
+        assertThat(run.getStatus().getPromptConfigMapName()).isEqualTo(NAMES.promptConfigMap());
+        assertThat(run.getStatus().getPhase()).isEqualTo(Phase.PENDING);
+    }
+
+    /** One status write at creation, not two ("created Job", then at once "the Job has not started a pod yet"). */
+    @Test
+    void aJobWithoutPodRightAfterTheStartChangesNothing() {
+        var run = new AgentRun();
+        run.getMetadata().setName("fix");
+        run.getMetadata().setGeneration(1L);
+        run.setStatus(RunStatuses.started(run, AgentType.CLAUDE, NAMES, NOW));
+        var next = RunStatuses.observed(run, observed(Phase.PENDING, Reasons.WAITING_FOR_POD), AgentType.CLAUDE,
+                NAMES, "2026-11-28T10:05:01Z");
+        assertThat(next).isEqualTo(run.getStatus());
+    }
+
+    @Test
+    void aReconcileErrorKeepsThePhaseAndIsClearedByTheNextSuccess() {
+        var run = runIn(Phase.INITIALIZING);
+        var failing = RunStatuses.reconcileError(run, "Forbidden", "the API server answered 403: no", false, NOW);
+        assertThat(failing.getPhase()).isEqualTo(Phase.INITIALIZING);
+        assertThat(Conditions.isTrue(failing.getConditions(), Reasons.RECONCILE_ERROR)).isTrue();
+        run.setStatus(failing);
+        var recovered = RunStatuses.observed(run, observed(Phase.RUNNING, Reasons.STARTED), AgentType.CLAUDE, NAMES,
+                NOW);
+        assertThat(recovered.getPhase()).isEqualTo(Phase.RUNNING);
+        assertThat(recovered.getConditions()).anySatisfy(c -> {
+            assertThat(c.getType()).isEqualTo(Reasons.RECONCILE_ERROR);
+            assertThat(c.getStatus()).isEqualTo("False");
+        });
+    }
+
+    @Test
+    void aQuotaRefusalKeepsTheRunPendingWithReasonQuotaExceeded() {
+        var run = new AgentRun();
+        run.getMetadata().setName("fix");
+        run.getMetadata().setGeneration(1L);
+        var next = RunStatuses.reconcileError(run, Reasons.QUOTA_EXCEEDED, "exceeded quota: pvcs", true, NOW);
+        assertThat(next.getPhase()).isEqualTo(Phase.PENDING);
+        assertThat(Conditions.reason(next.getConditions(), Reasons.RESOLVED)).isEqualTo(Reasons.QUOTA_EXCEEDED);
+        assertThat(next.getMessage()).contains("exceeded quota");
+        assertThat(Conditions.isTrue(next.getConditions(), Reasons.RECONCILE_ERROR)).isFalse();
     }
 }

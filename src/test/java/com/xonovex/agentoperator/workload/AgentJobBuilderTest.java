@@ -145,7 +145,7 @@ class AgentJobBuilderTest {
         });
         assertThat(job.getSpec().getTemplate().getSpec().getVolumes())
                 .filteredOn(v -> v.getName().equals("prompt")).singleElement().satisfies(v -> {
-            assertThat(v.getConfigMap().getName()).isEqualTo("fix-prompt");
+            assertThat(v.getConfigMap().getName()).isEqualTo(ChildNames.of(run).promptConfigMap());
         });
         var configMap = PromptConfigMapBuilder.build(run, resolved(type, Map.of(), List.of()));
         assertThat(configMap.getData()).containsEntry("prompt", run.getSpec().getPrompt());
@@ -297,13 +297,15 @@ class AgentJobBuilderTest {
         var run = Fixtures.run("fix", AgentType.CLAUDE);
         var resolved = resolved(AgentType.CLAUDE, Map.of(), List.of());
         var pvc = WorkspacePvcBuilder.build(run, resolved);
-        assertThat(pvc.getMetadata().getName()).isEqualTo("fix-workspace");
+        assertThat(pvc.getMetadata().getName()).isEqualTo(ChildNames.of(run).workspaceClaim())
+                .matches("fix-[0-9a-f]{8}-workspace");
         assertThat(pvc.getSpec().getStorageClassName()).isEqualTo("fast");
         assertThat(pvc.getSpec().getResources().getRequests().get("storage").toString()).isEqualTo("5Gi");
         assertThat(pvc.getMetadata().getOwnerReferences().get(0).getController()).isTrue();
         assertThat(build(run, resolved).getSpec().getTemplate().getSpec().getVolumes())
                 .filteredOn(v -> v.getName().equals("workspace")).singleElement()
-                .satisfies(v -> assertThat(v.getPersistentVolumeClaim().getClaimName()).isEqualTo("fix-workspace"));
+                .satisfies(v -> assertThat(v.getPersistentVolumeClaim().getClaimName())
+                        .isEqualTo(pvc.getMetadata().getName()));
     }
 
     @Test
@@ -324,5 +326,46 @@ class AgentJobBuilderTest {
 
     private static EnvVar env(String name, String value) {
         return new EnvVarBuilder().withName(name).withValue(value).build();
+    }
+
+    @Test
+    void theCloneIsToldTheRunsUidSoThatItRefusesAnotherRunsWorkspace() {
+        var run = Fixtures.run("fix", AgentType.CLAUDE);
+        var job = build(run, resolved(AgentType.CLAUDE, Map.of(), List.of()));
+        var clone = job.getSpec().getTemplate().getSpec().getInitContainers().get(0);
+        assertThat(clone.getEnv()).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("AGENT_RUN_UID");
+            assertThat(e.getValue()).isEqualTo("uid-fix");
+        });
+    }
+
+    @Test
+    void aDisruptedPodFailsTheJobThroughItsPodFailurePolicy() {
+        var job = build(Fixtures.run("fix", AgentType.CLAUDE), resolved(AgentType.CLAUDE, Map.of(), List.of()));
+        assertThat(job.getSpec().getBackoffLimit()).isZero();
+        assertThat(job.getSpec().getPodFailurePolicy().getRules()).singleElement().satisfies(rule -> {
+            assertThat(rule.getAction()).isEqualTo("FailJob");
+            assertThat(rule.getOnPodConditions()).singleElement()
+                    .satisfies(c -> assertThat(c.getType()).isEqualTo("DisruptionTarget"));
+        });
+    }
+
+    @Test
+    void theCloneRecordsItsBaseCommitWhereTheAgentCannotReachIt() {
+        var job = build(Fixtures.run("fix", AgentType.CLAUDE), resolved(AgentType.CLAUDE, Map.of(), List.of()));
+        var pod = job.getSpec().getTemplate().getSpec();
+        var clone = pod.getInitContainers().get(0);
+        assertThat(clone.getVolumeMounts()).anySatisfy(m -> {
+            assertThat(m.getName()).isEqualTo("clone-state");
+            assertThat(m.getMountPath()).isEqualTo(AgentJobBuilder.CLONE_STATE_DIR);
+        });
+        assertThat(clone.getEnv()).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("CLONE_STATE_DIR");
+            assertThat(e.getValue()).isEqualTo(AgentJobBuilder.CLONE_STATE_DIR);
+        });
+        var agentVolumes = pod.getContainers().get(0).getVolumeMounts().stream().map(m -> m.getName()).toList();
+        var cloneVolumes = clone.getVolumeMounts().stream().map(m -> m.getName()).toList();
+        assertThat(agentVolumes).doesNotContain("clone-state", "git-home", "git-credentials", "clone-tmp");
+        assertThat(cloneVolumes).doesNotContain("tmp", "agent-home");
     }
 }

@@ -1,27 +1,19 @@
 package com.xonovex.agentoperator.workload;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
@@ -35,15 +27,26 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import com.xonovex.agentoperator.support.GitCli;
 import com.xonovex.agentoperator.support.GitHttpServer;
+import com.xonovex.agentoperator.support.HostileRepository;
+import com.xonovex.agentoperator.support.HostileRepository.Armed;
+import com.xonovex.agentoperator.support.Leaks;
+import com.xonovex.agentoperator.support.ScriptSandbox;
+import com.xonovex.agentoperator.support.SshServer;
+import com.xonovex.agentoperator.support.Shell;
+import com.xonovex.agentoperator.support.Shell.Result;
+import com.xonovex.agentoperator.support.TestTls;
 
 /**
  * Runs the real init-container script {@link Scripts#GIT_CLONE} under {@code /bin/sh -c} (as the Job does) with a
- * controlled environment against git servers on loopback: smart HTTP ({@code git http-backend} behind a Basic-auth
- * {@link GitHttpServer}), {@code file://}, and an sshd test instance when {@code openssh-server} is installed.
+ * controlled environment against git servers on loopback: smart HTTP over https ({@code git http-backend} behind a
+ * Basic-auth {@link GitHttpServer}) and an sshd test instance when {@code openssh-server} is installed. The script
+ * allows git no other transport.
  */
 class GitCloneScriptTest {
-    private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final String TOKEN = "tok-" + UUID.randomUUID().toString().replace("-", "");
     private static final String PASSWORD = "pw-" + UUID.randomUUID().toString().replace("-", "");
     private static final String NO_SUCH_COMMIT = "0123456789abcdef0123456789abcdef01234567";
@@ -58,25 +61,23 @@ class GitCloneScriptTest {
     static String shaE; // only refs/pull/1/head (from B): pr.txt; not fetched by a plain clone
     static GitHttpServer http;
 
+    static GitCli gitCli;
+
     @TempDir
     Path dir;
+    ScriptSandbox sandbox;
     Path workspace;
     Path home;
     Path creds;
+    Path state;
     Path marker;
     Path argvLog;
-    private final AtomicInteger runs = new AtomicInteger();
-
-    record Result(int exit, String stdout, String stderr) {
-        String output() {
-            return stdout + stderr;
-        }
-    }
 
     @BeforeAll
     static void fixture() throws Exception {
-        gitBinary = findOnPath("git");
+        gitBinary = Shell.findOnPath("git");
         assumeTrue(gitBinary != null, "git is not installed");
+        gitCli = new GitCli(gitBinary, Files.createDirectories(shared.resolve("git-home")));
         Path work = shared.resolve("work");
         git(shared, "init", "-q", "-b", "main", work.toString());
         Files.writeString(work.resolve("README"), "one\n");
@@ -101,8 +102,8 @@ class GitCloneScriptTest {
         git(shared, "init", "-q", "--bare", "-b", "main", bare.toString());
         git(work, "push", "-q", bare.toString(), "refs/heads/main:refs/heads/main",
                 "refs/heads/feature/x:refs/heads/feature/x", shaE + ":refs/pull/1/head");
-        http = GitHttpServer.start(InetAddress.getLoopbackAddress(), gitBinary, root,
-                Map.of("x-access-token", TOKEN, "alice", PASSWORD), shared.resolve("http.log"));
+        http = GitHttpServer.startHttps(InetAddress.getLoopbackAddress(), TestTls.loopbackContext(), gitBinary,
+                root, Map.of("x-access-token", TOKEN, "alice", PASSWORD), shared.resolve("http.log"));
     }
 
     @AfterAll
@@ -115,17 +116,13 @@ class GitCloneScriptTest {
     @BeforeEach
     void dirs() throws IOException {
         // its own directory per test: the @Nested PER_CLASS tests share one outer instance and so one @TempDir
-        Path base = Files.createTempDirectory(dir, "t");
-        workspace = Files.createDirectories(base.resolve("workspace"));
-        home = Files.createDirectories(base.resolve("home"));
-        creds = Files.createDirectories(base.resolve("creds"));
-        marker = base.resolve("pwned");
-        argvLog = base.resolve("git-argv.log");
-        // A git shim first on PATH records the argv of every git command the script runs.
-        Path bin = Files.createDirectories(base.resolve("bin"));
-        Path shim = bin.resolve("git");
-        Files.writeString(shim, "#!/bin/sh\nprintf '%s\\n' \"$*\" >> \"$GIT_ARGV_LOG\"\nexec '" + gitBinary + "' \"$@\"\n");
-        assertThat(shim.toFile().setExecutable(true)).isTrue();
+        sandbox = ScriptSandbox.create(dir, gitBinary, TestTls.loopbackCaFile());
+        workspace = sandbox.workspace;
+        home = sandbox.home;
+        creds = sandbox.creds;
+        state = sandbox.state;
+        marker = sandbox.marker;
+        argvLog = sandbox.argvLog;
     }
 
     // ---- plain clones -------------------------------------------------------------------------------------------
@@ -248,10 +245,54 @@ class GitCloneScriptTest {
         assertThat(git(other.resolve("worktree"), "symbolic-ref", "HEAD")).isEqualTo("refs/heads/agent/y");
     }
 
-    // ---- reruns -------------------------------------------------------------------------------------------------
+    // ---- the base commit ----------------------------------------------------------------------------------------
 
     @Test
-    void rerunKeepsTheExistingWorkspace() throws Exception {
+    void recordsTheBaseCommitAndBranchWhereTheAgentCannotChangeThem() throws Exception {
+        Result r = run(Map.of("GIT_REPO_URL", http.url("public")));
+        assertSucceeded(r);
+        assertThat(state.resolve("base-commit")).hasContent(shaB);
+        assertThat(state.resolve("base-branch")).hasContent("main");
+        assertThat(workspace.resolve(".agent-operator/base-commit")).hasContent(shaB);
+        assertThat(workspace.resolve(".agent-operator/run-uid")).hasContent(sandbox.runUid);
+        assertThat(workspace.resolve(".agent-operator/cloned")).isRegularFile();
+        assertThat(r.stdout()).contains("the agent starts from commit " + shaB + " (branch main)");
+    }
+
+    @Test
+    void theBaseOfACommitHasNoBranch() throws Exception {
+        assertSucceeded(run(Map.of("GIT_REPO_URL", http.url("public"), "GIT_COMMIT", shaE)));
+        assertThat(state.resolve("base-commit")).hasContent(shaE);
+        assertThat(state.resolve("base-branch")).hasContent("");
+    }
+
+    @Test
+    void theBaseOfAWorktreeIsItsStart() throws Exception {
+        assertSucceeded(run(Map.of("GIT_REPO_URL", http.url("public"), "GIT_WORKTREE_BRANCH", "agent/x",
+                "GIT_WORKTREE_SOURCE", "feature/x")));
+        assertThat(state.resolve("base-commit")).hasContent(shaC);
+        assertThat(state.resolve("base-branch")).hasContent("feature/x");
+
+        Path other = Files.createDirectories(workspace.resolveSibling("other"));
+        assertSucceeded(run(Map.of("WORKSPACE", other.toString(), "GIT_REPO_URL", http.url("public"),
+                "GIT_BRANCH", "feature/x", "GIT_WORKTREE_BRANCH", "agent/y")));
+        assertThat(state.resolve("base-commit")).hasContent(shaC);
+        assertThat(state.resolve("base-branch")).hasContent("feature/x");
+    }
+
+    @Test
+    void aFailedCloneLeavesNoBaseCommit() throws Exception {
+        Files.writeString(state.resolve("base-commit"), shaA + "\n");
+        Result r = run(Map.of("GIT_REPO_URL", http.url("public"), "GIT_BRANCH", "no-such-branch"));
+        assertThat(r.exit()).as(r.output()).isNotZero();
+        assertThat(state.resolve("base-commit")).doesNotExist();
+        assertThat(workspace.resolve(".agent-operator/cloned")).doesNotExist();
+    }
+
+    // ---- reruns and workspace identity --------------------------------------------------------------------------
+
+    @Test
+    void rerunKeepsTheExistingWorkspaceWithoutRunningGitInIt() throws Exception {
         Map<String, String> env = Map.of("GIT_REPO_URL", http.url("public"), "GIT_WORKTREE_BRANCH", "agent/x",
                 "GIT_WORKTREE_SOURCE", "feature/x");
         assertSucceeded(run(env));
@@ -263,21 +304,35 @@ class GitCloneScriptTest {
         String agentCommit = headOf(worktree);
         Files.writeString(worktree.resolve("uncommitted.txt"), "more\n");
         Files.writeString(repo.resolve("note.txt"), "note\n");
+        int gitCommands = sandbox.gitCommands().size();
 
         Result again = run(env);
         assertSucceeded(again);
-        assertThat(again.stdout()).contains("the workspace already holds a clone; keeping it",
-                "the worktree already exists; keeping it").doesNotContain("cloning");
+        assertThat(again.stdout()).contains("the workspace holds this run's finished clone (run " + sandbox.runUid
+                + "); keeping it as it is, without running git in it").doesNotContain("cloning");
+        assertThat(sandbox.gitCommands()).as("git commands of the rerun").hasSize(gitCommands);
         assertThat(headOf(worktree)).isEqualTo(agentCommit);
         assertThat(git(worktree, "rev-parse", "HEAD~1")).isEqualTo(shaC);
         assertThat(worktree.resolve("uncommitted.txt")).hasContent("more");
         assertThat(repo.resolve("note.txt")).hasContent("note");
         assertThat(headOf(repo)).isEqualTo(shaB);
+        assertThat(state.resolve("base-commit")).hasContent(shaC);
 
         // Even when the run now names another branch, the existing clone is what the agent keeps working on.
         Result other = run(Map.of("GIT_REPO_URL", http.url("public"), "GIT_BRANCH", "feature/x"));
         assertSucceeded(other);
         assertThat(headOf(repo)).isEqualTo(shaB);
+        assertThat(sandbox.gitCommands()).hasSize(gitCommands);
+    }
+
+    @Test
+    void aKeptWorkspaceWithoutItsBaseCommitWarns() throws Exception {
+        assertSucceeded(run(Map.of("GIT_REPO_URL", http.url("public"))));
+        Files.delete(state.resolve("base-commit")); // as in a new pod, whose state volume is new
+        Result again = run(Map.of("GIT_REPO_URL", http.url("public")));
+        assertSucceeded(again);
+        assertThat(again.stderr()).contains("the trusted base commit of this clone is not known");
+        assertThat(state.resolve("base-commit")).doesNotExist();
     }
 
     @Test
@@ -288,29 +343,112 @@ class GitCloneScriptTest {
         assertThat(workspace.resolve("repo")).doesNotExist();
         Result second = run(env);
         assertThat(second.exit()).as(second.output()).isNotZero();
-        assertThat(second.stdout()).doesNotContain("keeping it");
+        assertThat(second.stdout()).doesNotContain("keeping").contains("removing it and cloning again");
         assertThat(workspace.resolve("repo")).doesNotExist();
     }
 
     @Test
-    void leftoversOfAnInterruptedCloneAndAnEmptyRepoDirectoryAreReplaced() throws Exception {
+    void anUnfinishedCloneOfThisRunIsRemovedAndMadeAgain() throws Exception {
+        Files.createDirectories(workspace.resolve(".agent-operator"));
+        Files.writeString(workspace.resolve(".agent-operator/run-uid"), sandbox.runUid + "\n");
         Files.createDirectories(workspace.resolve(".repo.partial/.git"));
         Files.writeString(workspace.resolve(".repo.partial/.git/HEAD"), "garbage\n");
-        Files.createDirectories(workspace.resolve("repo"));
+        Files.createDirectories(workspace.resolve("repo/sub"));
+        Files.writeString(workspace.resolve("repo/sub/old.txt"), "old\n");
+        assertThat(workspace.resolve("repo/sub").toFile().setWritable(false)).isTrue();
+        Files.createDirectories(workspace.resolve("worktree"));
+        Files.createSymbolicLink(workspace.resolve("link"), creds);
+        Files.createDirectories(home.resolve("b"));
+        Files.writeString(workspace.resolve("a\nb"), "a name with a newline\n");
+        Files.writeString(creds.resolve("keep"), "the target of a link is not removed\n");
         Result r = run(Map.of("GIT_REPO_URL", http.url("public"), "GIT_BRANCH", "feature/x"));
         assertSucceeded(r);
+        assertThat(r.stdout()).contains("the workspace holds an unfinished clone of this run (run " + sandbox.runUid
+                + "); removing it and cloning again");
         assertThat(headOf(workspace.resolve("repo"))).isEqualTo(shaC);
+        assertThat(workspace.resolve("repo/sub")).doesNotExist();
         assertThat(workspace.resolve(".repo.partial")).doesNotExist();
+        assertThat(workspace.resolve("worktree")).doesNotExist();
+        assertThat(workspace.resolve("link")).doesNotExist();
+        assertThat(creds.resolve("keep")).exists();
+        assertThat(workspace.resolve("a\nb")).doesNotExist();
+        assertThat(home.resolve("b")).exists();
+        assertThat(workspace.resolve(".agent-operator/run-uid")).hasContent(sandbox.runUid);
+        assertThat(workspace.resolve(".agent-operator/cloned")).isRegularFile();
     }
 
     @Test
-    void refusesANonEmptyRepoDirectoryWithoutGit() throws Exception {
+    void aNewWorkspaceMayHoldLostAndFound() throws Exception {
+        Files.createDirectories(workspace.resolve("lost+found"));
+        assertSucceeded(run(Map.of("GIT_REPO_URL", http.url("public"))));
+        assertThat(workspace.resolve("lost+found")).isDirectory();
+        assertThat(workspace.resolve(".agent-operator/run-uid")).hasContent(sandbox.runUid);
+    }
+
+    @Test
+    void aLostAndFoundThatIsNoDirectoryMakesTheWorkspaceNotEmpty() throws Exception {
+        Files.createSymbolicLink(workspace.resolve("lost+found"), creds);
+        Result r = run(Map.of("GIT_REPO_URL", http.url("public")));
+        assertThat(r.exit()).as(r.output()).isNotZero();
+        assertThat(r.stderr()).contains("the workspace is not empty and has no run marker");
+    }
+
+    @Test
+    void refusesANonEmptyWorkspaceWithoutMarker() throws Exception {
         Files.createDirectories(workspace.resolve("repo"));
         Files.writeString(workspace.resolve("repo/keep.txt"), "keep\n");
         Result r = run(Map.of("GIT_REPO_URL", http.url("public")));
         assertThat(r.exit()).as(r.output()).isNotZero();
+        assertThat(r.stderr()).contains("the workspace is not empty and has no run marker",
+                "this run is " + sandbox.runUid, "refusing to use it");
         assertThat(workspace.resolve("repo/keep.txt")).hasContent("keep");
         assertThat(workspace.resolve("repo/.git")).doesNotExist();
+        assertThat(workspace.resolve(".agent-operator")).doesNotExist();
+        assertThat(sandbox.gitCommands()).isEmpty();
+    }
+
+    @Test
+    void refusesTheWorkspaceOfAnotherRun() throws Exception {
+        String previous = UUID.randomUUID().toString();
+        assertSucceeded(run(Map.of("GIT_REPO_URL", http.url("public"), "AGENT_RUN_UID", previous)));
+        int gitCommands = sandbox.gitCommands().size();
+        Result r = run(Map.of("GIT_REPO_URL", http.url("public")));
+        assertThat(r.exit()).as(r.output()).isNotZero();
+        assertThat(r.stderr()).contains("the workspace belongs to run " + previous + ", not to this run "
+                + sandbox.runUid + "; refusing to use it");
+        assertThat(workspace.resolve(".agent-operator/run-uid")).hasContent(previous);
+        assertThat(headOf(workspace.resolve("repo"))).isEqualTo(shaB);
+        assertThat(sandbox.gitCommands()).as("git commands of the refused run").hasSize(gitCommands);
+    }
+
+    @Test
+    void aMarkerThatIsASymlinkIsNeitherReadNorTrusted() throws Exception {
+        Files.writeString(creds.resolve("token"), TOKEN + "\n");
+        Files.createDirectories(workspace.resolve(".agent-operator"));
+        Files.createSymbolicLink(workspace.resolve(".agent-operator/run-uid"), creds.resolve("token"));
+        Result r = run(Map.of("GIT_REPO_URL", http.url("private")));
+        assertThat(r.exit()).as(r.output()).isNotZero();
+        assertThat(r.stderr()).contains("is not a file holding a run UID", "this run is " + sandbox.runUid);
+        assertSecretNowhere(TOKEN, r);
+        assertThat(sandbox.gitCommands()).isEmpty();
+    }
+
+    @Test
+    void aMarkerHoldingSomethingElseThanAUidIsRefused() throws Exception {
+        Files.createDirectories(workspace.resolve(".agent-operator"));
+        Files.writeString(workspace.resolve(".agent-operator/run-uid"), "$(touch " + marker + ")\n");
+        Result r = run(Map.of("GIT_REPO_URL", http.url("public")));
+        assertThat(r.exit()).as(r.output()).isNotZero();
+        assertThat(r.stderr()).contains("is not a file holding a run UID").doesNotContain("touch");
+        assertThat(marker).doesNotExist();
+    }
+
+    @Test
+    void refusesToRunWithoutARunUid() throws Exception {
+        Result r = run(Map.of("GIT_REPO_URL", http.url("public"), "AGENT_RUN_UID", ""));
+        assertThat(r.exit()).as(r.output()).isNotZero();
+        assertThat(r.stderr()).contains("AGENT_RUN_UID must be set");
+        assertThat(workspace.resolve("repo")).doesNotExist();
     }
 
     // ---- hostile values -----------------------------------------------------------------------------------------
@@ -335,8 +473,7 @@ class GitCloneScriptTest {
     @MethodSource("hostileValues")
     void hostileValuesExecuteNothingAndFail(String variable, String payload) throws Exception {
         String value = payload.replace("{m}", marker.toString());
-        // file:// is the transport that would honour --upload-pack if it ever became an option.
-        Map<String, String> env = new HashMap<>(Map.of("GIT_REPO_URL", "file://" + bare));
+        Map<String, String> env = new HashMap<>(Map.of("GIT_REPO_URL", http.url("public")));
         if (variable.equals("GIT_WORKTREE_SOURCE")) {
             env.put("GIT_WORKTREE_BRANCH", "agent/x");
         }
@@ -348,6 +485,129 @@ class GitCloneScriptTest {
         assertThat(workspace.resolve("worktree")).doesNotExist();
         if (!variable.startsWith("GIT_WORKTREE")) {
             assertThat(workspace.resolve("repo")).doesNotExist();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("otherTransports")
+    void allowsGitNoOtherTransportThanHttpsAndSsh(String url) throws Exception {
+        Result r = run(Map.of("GIT_REPO_URL", url.replace("{bare}", bare.toString())));
+        assertThat(r.exit()).as(r.output()).isNotZero();
+        assertThat(r.stderr()).contains("the repository URL must be https://, ssh:// or user@host:path");
+        assertThat(sandbox.gitCommands()).isEmpty();
+        assertThat(workspace.resolve("repo")).doesNotExist();
+    }
+
+    static Stream<String> otherTransports() {
+        return Stream.of("file://{bare}", "{bare}", "./origin.git", "http://127.0.0.1:1/public/origin.git",
+                "git://127.0.0.1/origin.git", "ext::sh -c true", "fd::3", "/tmp/x@y:z");
+    }
+
+    @Test
+    void ignoresTheSystemAndGlobalGitConfig() throws Exception {
+        // A global config that would send git elsewhere and run a command: the script must not read it.
+        var real = java.net.URI.create(http.url("public"));
+        Files.writeString(home.resolve(".gitconfig"), "[url \"https://nowhere.invalid/\"]\n\tinsteadOf = "
+                + real.getScheme() + "://" + real.getAuthority() + "/\n[core]\n\tfsmonitor = touch " + marker
+                + "\n\thooksPath = " + home + "\n");
+        Files.writeString(home.resolve("post-checkout"), "#!/bin/sh\ntouch " + marker + "\n");
+        assertThat(home.resolve("post-checkout").toFile().setExecutable(true)).isTrue();
+        Result r = run(Map.of("GIT_REPO_URL", http.url("public"), "GIT_WORKTREE_BRANCH", "agent/x"));
+        assertSucceeded(r);
+        assertThat(marker).doesNotExist();
+        assertThat(headOf(workspace.resolve("repo"))).isEqualTo(shaB);
+    }
+
+    // ---- a hostile workspace ------------------------------------------------------------------------------------
+
+    /**
+     * A workspace whose repository the agent (or the previous run that used the volume) armed to run a payload
+     * whenever git works in it. Each armed repository is first shown to run the payload when git does work in it; the
+     * script must then never run it: it refuses a foreign or unmarked workspace, keeps this run's finished clone
+     * without a single git command, and replaces this run's unfinished clone without running git in it.
+     */
+    @Nested
+    class HostileWorkspace {
+        enum Situation {
+            FOREIGN_RUN, NO_MARKER, THIS_RUN_FINISHED, THIS_RUN_UNFINISHED
+        }
+
+        static Stream<Arguments> cases() {
+            return Stream.of(Armed.values()).flatMap(a -> Stream.of(Situation.values()).map(s -> Arguments.of(a, s)));
+        }
+
+        @ParameterizedTest(name = "{0} in {1}")
+        @MethodSource("cases")
+        void nothingFromTheWorkspaceRunsAndTheTokenLeaksNowhere(Armed armed, Situation situation) throws Exception {
+            Files.writeString(creds.resolve("token"), TOKEN + "\n");
+            Map<String, String> env = Map.of("GIT_REPO_URL", http.url("private"));
+            assertSucceeded(run(env));
+            Path repo = workspace.resolve("repo");
+            Path payload = arm(armed, repo);
+            assertThat(marker).as("the armed repository runs its payload when git works in it (control)")
+                    .isRegularFile();
+            Files.delete(marker);
+            Files.deleteIfExists(repo.resolve("leaked-token"));
+            assertThat(repo.resolve(".git/config")).exists();
+
+            String other = UUID.randomUUID().toString();
+            switch (situation) {
+                case FOREIGN_RUN -> Files.writeString(workspace.resolve(".agent-operator/run-uid"), other + "\n");
+                case NO_MARKER -> {
+                    for (String f : List.of("run-uid", "cloned", "base-commit")) {
+                        Files.delete(workspace.resolve(".agent-operator").resolve(f));
+                    }
+                    Files.delete(workspace.resolve(".agent-operator"));
+                }
+                case THIS_RUN_FINISHED -> { }
+                case THIS_RUN_UNFINISHED -> Files.delete(workspace.resolve(".agent-operator/cloned"));
+            }
+            int gitCommands = sandbox.gitCommands().size();
+            Result r = run(env);
+
+            assertThat(marker).as("a payload ran").doesNotExist();
+            switch (situation) {
+                case FOREIGN_RUN -> {
+                    assertThat(r.exit()).as(r.output()).isNotZero();
+                    assertThat(r.stderr()).contains("the workspace belongs to run " + other + ", not to this run "
+                            + sandbox.runUid);
+                    assertThat(sandbox.gitCommands()).hasSize(gitCommands);
+                    assertThat(payload).exists(); // left as it was
+                }
+                case NO_MARKER -> {
+                    assertThat(r.exit()).as(r.output()).isNotZero();
+                    assertThat(r.stderr()).contains("has no run marker", "this run is " + sandbox.runUid);
+                    assertThat(sandbox.gitCommands()).hasSize(gitCommands);
+                    assertThat(payload).exists();
+                }
+                case THIS_RUN_FINISHED -> {
+                    assertSucceeded(r);
+                    assertThat(r.stdout()).contains("keeping it as it is, without running git in it");
+                    assertThat(sandbox.gitCommands()).as("git commands in the kept workspace").hasSize(gitCommands);
+                    assertThat(payload).exists();
+                }
+                case THIS_RUN_UNFINISHED -> {
+                    assertSucceeded(r);
+                    assertThat(r.stdout()).contains("removing it and cloning again");
+                    assertThat(payload).doesNotExist();
+                    assertThat(repo.resolve(".git/config")).content().doesNotContain("payload", "evil", "include");
+                    assertThat(repo.resolve(".git/hooks/post-checkout")).doesNotExist();
+                    assertThat(repo.resolve(".gitattributes")).doesNotExist();
+                    assertThat(headOf(repo)).isEqualTo(shaB);
+                    // the new clone's commands ran only in the new clone, never with -C on an old one: all after the
+                    // clean-up, and none before the clone
+                    List<String> commands = sandbox.gitCommands().subList(gitCommands, sandbox.gitCommands().size());
+                    assertThat(commands.get(0)).contains(" clone ");
+                }
+            }
+            assertThat(r.output()).doesNotContain(TOKEN);
+            sandbox.assertSecretNowhere(gitCli, TOKEN);
+        }
+
+        private Path arm(Armed armed, Path repo) throws Exception {
+            Path payload = HostileRepository.payload(repo, marker);
+            HostileRepository.arm(gitCli, repo, payload, armed, http.url("private"), TestTls.loopbackCaFile());
+            return payload;
         }
     }
 
@@ -397,17 +657,36 @@ class GitCloneScriptTest {
     @Test
     void httpsCredentialsGoOnlyToTheRepositorysOwnHost() throws Exception {
         Files.writeString(creds.resolve("token"), TOKEN);
-        // git is sent to another host than the repository's (as a redirect would): the helper must not answer
+        // The repository's host (localhost:PORT) redirects git to another host (127.0.0.1:PORT): the helper must not
+        // answer for that one.
         var real = java.net.URI.create(http.url("private"));
-        var base = real.getScheme() + "://" + real.getAuthority() + "/";
-        Files.writeString(home.resolve(".gitconfig"), "[url \"" + base + "\"]\n\tinsteadOf = https://repo.example/\n");
-        int seen = http.users.size();
-        Result r = run(Map.of("GIT_REPO_URL", "https://repo.example" + real.getPath()));
-        assertThat(r.exit()).as(r.output()).isNotZero();
-        assertThat(r.stderr()).contains("terminal prompts disabled");
-        assertThat(http.users.subList(seen, http.users.size())).as("no credentials reached the other host").isEmpty();
-        assertSecretNowhere(TOKEN, r);
-        Files.delete(home.resolve(".gitconfig"));
+        HttpsServer redirector = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        redirector.setHttpsConfigurator(new HttpsConfigurator(TestTls.loopbackContext()));
+        List<String> redirected = new java.util.concurrent.CopyOnWriteArrayList<>();
+        redirector.createContext("/", ex -> {
+            try (ex) {
+                redirected.add(ex.getRequestURI().toString());
+                ex.getResponseHeaders().add("Location", real.getScheme() + "://" + real.getAuthority()
+                        + ex.getRequestURI());
+                ex.sendResponseHeaders(302, -1);
+            }
+        });
+        redirector.start();
+        try {
+            int seen = http.users.size();
+            int challenges = http.challenges.get();
+            Result r = run(Map.of("GIT_REPO_URL",
+                    "https://localhost:" + redirector.getAddress().getPort() + real.getPath()));
+            assertThat(r.exit()).as(r.output()).isNotZero();
+            assertThat(redirected).as("git asked the repository's host").isNotEmpty();
+            assertThat(http.challenges.get()).as("git followed the redirect").isGreaterThan(challenges);
+            assertThat(r.stderr()).contains("terminal prompts disabled");
+            assertThat(http.users.subList(seen, http.users.size())).as("no credentials reached the other host")
+                    .isEmpty();
+            assertSecretNowhere(TOKEN, r);
+        } finally {
+            redirector.stop(0);
+        }
     }
 
     @Test
@@ -435,9 +714,8 @@ class GitCloneScriptTest {
     @Nested
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
     class OverSsh {
-        private static final Path SSHD = Path.of("/usr/sbin/sshd");
+        SshServer sshd;
         Path sshDir;
-        Process sshd;
         int port;
         String url;
         String hostKeyLine;
@@ -445,70 +723,19 @@ class GitCloneScriptTest {
 
         @BeforeAll
         void startSshd() throws Exception {
-            assumeTrue(Files.isExecutable(SSHD),
-                    "sshd is not installed (Debian package openssh-server); skipping the ssh cases");
-            assumeTrue(findOnPath("ssh-keygen") != null, "ssh-keygen is not installed (openssh-client)");
-            sshDir = Files.createDirectories(shared.resolve("ssh"));
-            exec(sshDir, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "test-host", "-f",
-                    sshDir.resolve("host_key").toString());
-            exec(sshDir, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "test-client", "-f",
-                    sshDir.resolve("client_key").toString());
-            Files.copy(sshDir.resolve("client_key.pub"), sshDir.resolve("authorized_keys"));
-            privateKey = Files.readString(sshDir.resolve("client_key"));
-            boolean root = "root".equals(System.getProperty("user.name"));
-            if (root && !Files.isDirectory(Path.of("/run/sshd"))) {
-                // sshd started by root needs its privilege separation directory, normally made by the init system.
-                Files.createDirectories(Path.of("/run/sshd"));
-            }
-            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                port = s.getLocalPort();
-            }
-            Path config = sshDir.resolve("sshd_config");
-            Files.writeString(config, String.join("\n",
-                    "Port " + port,
-                    "ListenAddress 127.0.0.1",
-                    "HostKey " + sshDir.resolve("host_key"),
-                    "AuthorizedKeysFile " + sshDir.resolve("authorized_keys"),
-                    "PidFile none",
-                    "StrictModes no",
-                    "UsePAM no",
-                    "PasswordAuthentication no",
-                    "KbdInteractiveAuthentication no",
-                    "PubkeyAuthentication yes",
-                    "PermitRootLogin prohibit-password",
-                    "AllowUsers " + System.getProperty("user.name"),
-                    "LogLevel VERBOSE", ""));
-            Path log = sshDir.resolve("sshd.log");
-            sshd = new ProcessBuilder(SSHD.toString(), "-D", "-e", "-f", config.toString())
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            boolean up = false;
-            while (!up && sshd.isAlive() && System.nanoTime() < deadline) {
-                try (Socket ignored = new Socket(InetAddress.getLoopbackAddress(), port)) {
-                    up = true;
-                } catch (IOException notYet) {
-                    Thread.sleep(50);
-                }
-            }
-            if (!up) {
-                stopSshd();
-            }
-            assumeTrue(up, () -> "sshd test instance did not start: " + readQuietly(log));
-            String[] pub = Files.readString(sshDir.resolve("host_key.pub")).trim().split(" ");
-            hostKeyLine = "[127.0.0.1]:" + port + " " + pub[0] + " " + pub[1] + "\n";
-            url = "ssh://" + System.getProperty("user.name") + "@127.0.0.1:" + port + bare;
+            sshd = SshServer.start(shared.resolve("ssh"));
+            assumeTrue(sshd != null, () -> SshServer.why() + "; skipping the ssh cases");
+            sshDir = sshd.dir();
+            port = sshd.port();
+            privateKey = sshd.privateKey;
+            hostKeyLine = sshd.hostKeyLine;
+            url = sshd.url(bare);
         }
 
         @AfterAll
-        void stopSshd() throws InterruptedException {
+        void stopSshd() {
             if (sshd != null) {
-                sshd.descendants().forEach(ProcessHandle::destroy);
-                sshd.destroy();
-                if (!sshd.waitFor(5, TimeUnit.SECONDS)) {
-                    sshd.destroyForcibly();
-                }
+                sshd.close();
             }
         }
 
@@ -578,31 +805,9 @@ class GitCloneScriptTest {
 
     // ---- helpers ------------------------------------------------------------------------------------------------
 
-    /** Runs the script exactly as the Job does ({@code /bin/sh -c SCRIPT}) with only the given environment. */
+    /** Runs the script exactly as the Job does ({@code /bin/sh -c SCRIPT}) with only the sandbox's environment. */
     Result run(Map<String, String> vars) throws Exception {
-        int n = runs.incrementAndGet();
-        Path out = workspace.resolveSibling("run" + n + ".out");
-        Path err = workspace.resolveSibling("run" + n + ".err");
-        ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", Scripts.GIT_CLONE)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectOutput(out.toFile()).redirectError(err.toFile());
-        Map<String, String> env = pb.environment();
-        env.clear();
-        env.put("PATH", workspace.resolveSibling("bin") + ":/usr/local/bin:/usr/bin:/bin");
-        env.put("LANG", "C");
-        env.put("HOME", home.toString());
-        env.put("WORKSPACE", workspace.toString());
-        env.put("GIT_CREDENTIALS_DIR", creds.toString());
-        env.put("GIT_ARGV_LOG", argvLog.toString());
-        env.putAll(vars);
-        Process p = pb.start();
-        if (!p.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            fail("the script did not finish within " + TIMEOUT + " (prompting?): " + readQuietly(out)
-                    + readQuietly(err));
-        }
-        return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+        return sandbox.run(Scripts.GIT_CLONE, vars);
     }
 
     void assertSucceeded(Result r) {
@@ -610,7 +815,7 @@ class GitCloneScriptTest {
         assertThat(r.stdout()).contains("git-clone: done");
     }
 
-    /** The secret is in none of: the script's output, git's argv, any file under the roots (default: workspace, HOME). */
+    /** The secret is in none of: the script output, git argv, any file under the roots (default: workspace, HOME). */
     void assertSecretNowhere(String secret, Result r) throws IOException {
         assertSecretNowhere(secret, r, workspace, home);
     }
@@ -620,18 +825,7 @@ class GitCloneScriptTest {
         if (Files.exists(argvLog)) {
             assertThat(argvLog).content().doesNotContain(secret);
         }
-        byte[] needle = secret.getBytes(StandardCharsets.UTF_8);
-        for (Path root : roots) {
-            try (Stream<Path> files = Files.walk(root)) {
-                files.filter(Files::isRegularFile).forEach(f -> {
-                    try {
-                        assertThat(indexOf(Files.readAllBytes(f), needle)).as("secret found in %s", f).isNegative();
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                });
-            }
-        }
+        Leaks.assertNotInFiles(secret, roots);
     }
 
     static void assertDetached(Path repo) throws Exception {
@@ -643,78 +837,14 @@ class GitCloneScriptTest {
     }
 
     static String git(Path cwd, String... args) throws Exception {
-        Result r = gitResult(cwd, args);
-        assertThat(r.exit()).as("git %s: %s", String.join(" ", args), r.stderr()).isZero();
-        return r.stdout().trim();
+        return gitCli.git(cwd, args);
     }
 
     static Result gitResult(Path cwd, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(gitBinary, "-c", "safe.directory=*"));
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile());
-        Map<String, String> env = pb.environment();
-        env.clear();
-        env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
-        env.put("HOME", shared.toString());
-        env.put("GIT_CONFIG_NOSYSTEM", "1");
-        env.put("GIT_AUTHOR_NAME", "Test");
-        env.put("GIT_AUTHOR_EMAIL", "test@example.com");
-        env.put("GIT_COMMITTER_NAME", "Test");
-        env.put("GIT_COMMITTER_EMAIL", "test@example.com");
-        return collect(pb);
+        return gitCli.result(cwd, args);
     }
 
     static String exec(Path cwd, String... command) throws Exception {
-        Result r = collect(new ProcessBuilder(command).directory(cwd.toFile()));
-        assertThat(r.exit()).as("%s: %s", String.join(" ", command), r.output()).isZero();
-        return r.stdout();
-    }
-
-    static Result collect(ProcessBuilder pb) throws Exception {
-        Path out = Files.createTempFile(shared, "out", ".txt");
-        Path err = Files.createTempFile(shared, "err", ".txt");
-        Process p = pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        if (!p.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            fail("timed out: " + pb.command());
-        }
-        Result r = new Result(p.exitValue(), Files.readString(out), Files.readString(err));
-        Files.delete(out);
-        Files.delete(err);
-        return r;
-    }
-
-    static String findOnPath(String name) {
-        String path = System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
-        for (String d : path.split(":")) {
-            Path candidate = Path.of(d.isEmpty() ? "." : d, name);
-            if (Files.isExecutable(candidate)) {
-                return candidate.toAbsolutePath().toString();
-            }
-        }
-        return null;
-    }
-
-    static String readQuietly(Path file) {
-        try {
-            return Files.exists(file) ? Files.readString(file) : "";
-        } catch (IOException e) {
-            return "";
-        }
-    }
-
-    static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
+        return Shell.exec(cwd, shared, command);
     }
 }

@@ -8,18 +8,21 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefi
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 
 /**
- * Runs at build time on the generated CRDs: the generator sorts printer columns by name, but kubectl users expect
- * AGE last ({@code NAME AGENT PHASE AGE}), so Age moves to the end and the others keep their declared meaning.
+ * Runs at build time on each generated CRD (quarkus.operator-sdk.crd.post-processor): orders the printer columns
+ * and completes the schema's descriptions (see {@link SchemaDescriptions}).
  */
-public class PrinterColumnOrder implements CRDPostProcessor {
+public class CrdPostProcessor implements CRDPostProcessor {
     @Override
     public HasMetadata process(HasMetadata crd, String crdSpecVersion) {
         if (crd instanceof CustomResourceDefinition definition) {
             for (var version : definition.getSpec().getVersions()) {
+                // the generator sorts columns by name; kubectl users expect AGE last (NAME AGENT PHASE ... AGE)
                 var columns = version.getAdditionalPrinterColumns();
                 if (columns != null) {
                     columns.sort(Comparator.comparing((CustomResourceColumnDefinition c) -> "Age".equals(c.getName())));
                 }
+                SchemaDescriptions.complete(definition.getSpec().getNames().getKind(),
+                        version.getSchema().getOpenAPIV3Schema());
             }
         }
         return crd;
