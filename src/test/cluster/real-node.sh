@@ -441,7 +441,7 @@ metadata:
     storageclass.kubernetes.io/is-default-class: "true"
 provisioner: agent.xonovex.com/test-bed-local-path
 reclaimPolicy: Delete
-volumeBindingMode: Immediate
+volumeBindingMode: WaitForFirstConsumer
 YAML
   start provisioner "$here/node/local-path-provisioner.sh" "$bin/kubectl" "$kc" "$state/volumes" "$NODE_NAME"
 
