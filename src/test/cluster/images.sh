@@ -144,6 +144,10 @@ operator() {
 }
 
 runner() {
+  command -v node >/dev/null && command -v npm >/dev/null || {
+    log "node and npm are missing: the runner's stand-in base copies this machine's Node.js"
+    exit 2
+  }
   local base_key base_ref key context
   base_key=$({ recipe base-node; node --version; } | hash_of)
   base_ref=$(base node "$base_key")

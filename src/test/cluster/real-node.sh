@@ -89,6 +89,21 @@ undo() { # KIND ARGS...
   esac
 }
 
+still_there() { # KIND ARGS...: whether the change is still in place after undo (prints what)
+  local kind=$1
+  shift
+  case $kind in
+    sysctl) [[ $(sysctl -n "$1" 2>/dev/null) == "$2" ]] || echo "sysctl $1 is $(sysctl -n "$1"), was $2" ;;
+    path) [[ ! -e $1 ]] || echo "path $1" ;;
+    link) ! ip link show "$1" >/dev/null 2>&1 || echo "link $1" ;;
+    route) ! ip route show "$@" 2>/dev/null | grep -q . || echo "route $*" ;;
+    iptables) ! iptables -w "${@:1:2}" -C "${@:3}" 2>/dev/null || echo "iptables rule ${*:3}" ;;
+    nft-table) ! nft list table "$@" >/dev/null 2>&1 || echo "nft table $*" ;;
+    cgroup) local d
+      for d in /sys/fs/cgroup/*/"$1"; do [[ ! -d $d ]] || echo "cgroup $d"; done ;;
+  esac
+}
+
 # --- processes -----------------------------------------------------------------------------------------------------
 start() { # NAME COMMAND...  setsid: it outlives this script; down stops it through the pid file
   local name=$1
@@ -98,15 +113,21 @@ start() { # NAME COMMAND...  setsid: it outlives this script; down stops it thro
 }
 
 kill_pod_processes() {
-  # every process in the node's cgroup tree: the containers (and anything they started); shims hold the pods'
-  # stdio, their pids are in containerd's state
+  # every process in the node's cgroup tree: the containers (and anything they started)
   local f pid
   for f in /sys/fs/cgroup/pids/$CGROUP_ROOT /sys/fs/cgroup/unified/$CGROUP_ROOT; do
     [[ -d $f ]] || continue
     for pid in $(find "$f" -name cgroup.procs -exec cat {} + 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done
   done
-  for f in "$state"/containerd-state/io.containerd.runtime.v2.task/*/*/shim.pid; do
-    [[ -f $f ]] && kill -KILL "$(cat "$f")" 2>/dev/null || true
+  # containerd's shims outlive containerd by design (they are reparented to init): each names our socket in its
+  # command line, "-address $state/containerd.sock", and nothing else does
+  local cmdline
+  for f in /proc/[0-9]*/cmdline; do
+    cmdline=$( (tr '\0' ' ' <"$f") 2>/dev/null) || continue
+    if [[ $cmdline == *containerd-shim*" -address $state/containerd.sock "* ]]; then
+      pid=${f#/proc/}
+      kill -KILL "${pid%/cmdline}" 2>/dev/null || true
+    fi
   done
 }
 
@@ -134,11 +155,25 @@ down() {
   kill_pod_processes
   unmount_state
   log "stopped in $((SECONDS - t0))s"
+  local residue=
   if [[ -f $state/changes ]]; then
     local line
     while read -r line; do
       eval "undo $line"
     done < <(tac "$state/changes")
+    while read -r line; do
+      residue+=$(eval "still_there $line")
+    done <"$state/changes"
+  fi
+  # any process still naming the state dir (a component, a shim) is one of ours that survived
+  local f cmdline
+  for f in /proc/[0-9]*/cmdline; do
+    cmdline=$( (tr '\0' ' ' <"$f") 2>/dev/null) || continue
+    [[ $cmdline != *"$state/"* ]] || residue+="process ${f//[!0-9]/}: $cmdline"$'\n'
+  done
+  if [[ -n $residue ]]; then
+    log "down left this behind:"$'\n'"$residue"
+    return 1
   fi
   if awk -v p="$state/" 'index($5, p) == 1 {found=1} END {exit !found}' /proc/self/mountinfo; then
     log "mounts remain under $state; not removing it"
@@ -406,7 +441,7 @@ metadata:
     storageclass.kubernetes.io/is-default-class: "true"
 provisioner: agent.xonovex.com/test-bed-local-path
 reclaimPolicy: Delete
-volumeBindingMode: Immediate
+volumeBindingMode: WaitForFirstConsumer
 YAML
   start provisioner "$here/node/local-path-provisioner.sh" "$bin/kubectl" "$kc" "$state/volumes" "$NODE_NAME"
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The real node's volume provisioner, like Rancher's local-path-provisioner: for each Pending claim of the StorageClass
-# "local-path" it makes a directory under ROOT, mode 0777 (a hostPath volume gets no fsGroup ownership change, and the
+# "local-path" that the scheduler has given a node (WaitForFirstConsumer: annotation volume.kubernetes.io/selected-node,
+# so the scheduler waits for the volume instead of parking the pod as unschedulable) it makes a directory under ROOT, mode 0777 (a hostPath volume gets no fsGroup ownership change, and the
 # agent pods run as uid 1000), and a PersistentVolume bound to the claim on NODE; Released volumes and their
 # directories are deleted. The controller manager's own hostPath provisioner makes 0750 root:root directories under
 # /tmp/hostpath_pv, which uid 1000 cannot write.
@@ -12,9 +13,9 @@ mkdir -p "$root"
 log() { echo "$(date +%T) $*"; }
 
 while :; do
-  k get pvc -A -o jsonpath='{range .items[?(@.status.phase=="Pending")]}{.metadata.namespace} {.metadata.name} {.metadata.uid} {.spec.resources.requests.storage} {.spec.storageClassName} {.spec.volumeName}{"\n"}{end}' 2>/dev/null |
-    while read -r ns name uid size class volume; do
-      [[ $class == local-path && -z $volume ]] || continue
+  k get pvc -A -o jsonpath='{range .items[?(@.status.phase=="Pending")]}{.metadata.namespace} {.metadata.name} {.metadata.uid} {.spec.resources.requests.storage} {.spec.storageClassName} {.metadata.annotations.volume\.kubernetes\.io/selected-node} {.spec.volumeName}{"\n"}{end}' 2>/dev/null |
+    while read -r ns name uid size class selected volume; do
+      [[ $class == local-path && $selected == "$node" && -z $volume ]] || continue
       dir=$root/pvc-$uid
       mkdir -p "$dir" && chmod 0777 "$dir"
       k create -f - >/dev/null <<YAML && log "provisioned $ns/$name at $dir"

@@ -78,14 +78,14 @@ final class RealNodeEnvironment implements ExtensionContext.Store.CloseableResou
                 startFailure = e;
                 if (env != null) {
                     System.err.println(env.diagnostics());
-                    env.close();
+                    env.closeAfterFailedStart();
                 }
                 throw e;
             } catch (Exception e) {
                 startFailure = new IllegalStateException(e);
                 if (env != null) {
                     System.err.println(env.diagnostics());
-                    env.close();
+                    env.closeAfterFailedStart();
                 }
                 throw startFailure;
             }
@@ -116,6 +116,13 @@ final class RealNodeEnvironment implements ExtensionContext.Store.CloseableResou
         System.err.printf("tier 4: images ready in %.1fs: %s, %s%n", (System.nanoTime() - t0) / 1e9, operatorImage,
                 runnerImage);
 
+        // one real node per machine (one bridge, one cgroup root): never take over one that runs (dev.sh --real-node,
+        // or a test run with -Dnode.keep=true)
+        var status = Scripts.run(project, work, Duration.ofMinutes(1), "real-node.sh", "status");
+        if (status.exitCode() == 0) {
+            throw new IllegalStateException("a real node is already running (dev.sh --real-node, or -Dnode.keep=true);"
+                    + " stop it first: src/test/cluster/real-node.sh down");
+        }
         up = true;
         var node = Scripts.run(project, work, Duration.ofMinutes(20), "real-node.sh", "up",
                 images.value("operator_ARCHIVE"), images.value("runner-testca_ARCHIVE"));
@@ -257,20 +264,31 @@ final class RealNodeEnvironment implements ExtensionContext.Store.CloseableResou
         if (admin != null) {
             admin.close();
         }
-        if (up && !Boolean.getBoolean("node.keep")) {
-            try {
-                var down = Scripts.run(project, work, Duration.ofMinutes(5), "real-node.sh", "down");
-                if (down.exitCode() != 0) {
-                    System.err.println("tier 4: real-node.sh down failed:\n" + down.log());
-                }
-            } catch (Exception e) {
-                System.err.println("tier 4: real-node.sh down failed: " + e);
-            }
-        }
         synchronized (RealNodeEnvironment.class) {
             if (current == this) {
                 current = null;
             }
+        }
+        if (up && !Boolean.getBoolean("node.keep")) {
+            // down checks that every change it recorded is undone and that no process of the node survived; what
+            // it left behind fails the run (JUnit reports a failing close of this resource)
+            Scripts.Result down;
+            try {
+                down = Scripts.run(project, work, Duration.ofMinutes(5), "real-node.sh", "down");
+            } catch (Exception e) {
+                throw new IllegalStateException("tier 4: real-node.sh down failed", e);
+            }
+            if (down.exitCode() != 0) {
+                throw new IllegalStateException("tier 4: real-node.sh down failed:\n" + down.log());
+            }
+        }
+    }
+
+    private void closeAfterFailedStart() {
+        try {
+            close();
+        } catch (RuntimeException e) {
+            System.err.println(e.getMessage());
         }
     }
 }

@@ -116,10 +116,20 @@ abstract class RealNodeTest {
     }
 
     AgentRun awaitRun(String ns, String name, Duration timeout, String what, Predicate<AgentRun> condition) {
-        await(timeout, ns + "/" + name + " " + what, () -> {
+        try {
+            await(timeout, ns + "/" + name + " " + what, () -> {
+                var run = get(ns, name);
+                return run != null && condition.test(run);
+            });
+        } catch (IllegalStateException e) {
             var run = get(ns, name);
-            return run != null && condition.test(run);
-        });
+            var events = client().v1().events().inNamespace(ns).list().getItems().stream()
+                    .map(ev -> ev.getLastTimestamp() + " " + ev.getInvolvedObject().getKind() + "/"
+                            + ev.getInvolvedObject().getName() + " " + ev.getReason() + ": " + ev.getMessage())
+                    .sorted().toList();
+            throw new IllegalStateException(e.getMessage() + (run == null ? "" : describe(ns, run)) + "\nevents:\n"
+                    + String.join("\n", events), e);
+        }
         return get(ns, name);
     }
 

@@ -62,19 +62,20 @@ class RunFailuresIT extends RealNodeTest {
     }
 
     /**
-     * An image that is not on the node: today the run waits in Initializing while the kubelet reports the pull error,
-     * and ends TimedOut at its timeout. Once runs fail fast on image pull errors (being added now), this test must
-     * expect Failed with a reason naming the pull error instead.
+     * An image that is not on the node (and no registry has): the kubelet reports ErrImagePull, then ImagePullBackOff;
+     * after the operator's image-pull grace (agent-operator.image-pull-grace, 2 minutes by default, as the chart
+     * installs it) the run fails with the kubelet's reason, long before its timeout.
      */
     @Test
-    void anImageThatIsNotPresentEndsTheRunAtItsTimeout() throws Exception {
+    void anImageThatIsNotPresentFailsTheRunWithThePullError() throws Exception {
         var ns = newNamespace("no-image");
         provider(ns, PROVIDER, fakeApi(AgentType.CLAUDE, "unused\n"), Map.of());
-        var run = newRun(ns, "no-image", AgentType.CLAUDE, RealNodeEnvironment.REPOSITORY, "25s");
-        run.getSpec().setImage("localhost/agent-runner:does-not-exist");
+        var image = "localhost/agent-runner:does-not-exist";
+        var run = newRun(ns, "no-image", AgentType.CLAUDE, RealNodeEnvironment.REPOSITORY, "10m");
+        run.getSpec().setImage(image);
         client().resource(run).create();
         Set<String> reasons = ConcurrentHashMap.newKeySet();
-        awaitRun(ns, "no-image", Duration.ofMinutes(3), "terminal", r -> {
+        awaitRun(ns, "no-image", Duration.ofMinutes(5), "terminal", r -> {
             client().pods().inNamespace(ns).withLabel("job-name", "no-image").list().getItems().forEach(p -> {
                 if (p.getStatus().getInitContainerStatuses() != null) {
                     p.getStatus().getInitContainerStatuses().stream().filter(c -> c.getState().getWaiting() != null)
@@ -84,8 +85,14 @@ class RunFailuresIT extends RealNodeTest {
             return r.getStatus() != null && r.getStatus().getPhase() != null && r.getStatus().getPhase().isTerminal();
         });
         var done = get(ns, "no-image");
-        assertThat(done.getStatus().getPhase()).as("phase%s", describe(ns, done)).isEqualTo(Phase.TIMED_OUT);
+        assertThat(done.getStatus().getPhase()).as("phase%s", describe(ns, done)).isEqualTo(Phase.FAILED);
         assertThat(reasons).as("the kubelet's reasons while the run waited").containsAnyOf("ErrImagePull",
                 "ImagePullBackOff");
+        assertThat(done.getStatus().getConditions()).anySatisfy(c -> {
+            assertThat(c.getType()).isEqualTo("Failed");
+            assertThat(c.getStatus()).isEqualTo("True");
+            assertThat(c.getReason()).isIn("ErrImagePull", "ImagePullBackOff");
+        });
+        assertThat(done.getStatus().getMessage()).contains(image);
     }
 }
