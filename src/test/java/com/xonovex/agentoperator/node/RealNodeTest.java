@@ -130,7 +130,7 @@ abstract class RealNodeTest {
 
     /** The run's workspace on the node: the hostPath of the PersistentVolume bound to its claim. */
     Path workspace(String ns, AgentRun run) {
-        var claim = client().persistentVolumeClaims().inNamespace(ns).withName(run.getStatus().getWorkspacePVC())
+        var claim = client().persistentVolumeClaims().inNamespace(ns).withName(run.getStatus().getWorkspaceClaimName())
                 .get();
         var volume = client().persistentVolumes().withName(claim.getSpec().getVolumeName()).get();
         return Path.of(volume.getSpec().getHostPath().getPath());
