@@ -1,7 +1,7 @@
 
 # Runs the agent CLI (container "agent") and reports its result: run-agent AGENT CLI-ARGV..., with AGENT claude or
 # opencode, as /bin/sh -c SCRIPT run-agent AGENT CLI-ARGV... (Scripts.RUN_AGENT puts agent-result.awk in $result_awk
-# first). POSIX sh (dash), coreutils (timeout, tee, mkfifo, mktemp, date, dirname, wc), awk.
+# first). POSIX sh (dash), coreutils (timeout, tee, mkfifo, mktemp, date, dirname, wc, head, sleep 0.1, touch), awk.
 #
 # - The CLI gets the prompt on standard input from $PROMPT_FILE (default /etc/agent-operator/prompt/prompt). Its
 #   standard output goes to the container's log (kubectl logs -f) and, exactly as printed, to the transcript
@@ -18,6 +18,7 @@
 #   omitted when unknown; agent, exitCode, isError and stopReason are always there (stopReason "no-result" when the
 #   transcript holds no result). The values of ANTHROPIC_AUTH_TOKEN, ANTHROPIC_API_KEY and of the variables named
 #   in AGENT_SECRET_ENVS (space-separated names) never appear in it.
+# - Once the CLI has ended, what is left of its process group gets SIGTERM.
 # - Exit status: the CLI's (timeout's 124 or 137 after a deadline, 128+n after a signal); 2 on a usage error.
 #
 # Everything here runs as the agent's user, in the agent's container: the agent can rewrite the transcript or the
@@ -75,19 +76,21 @@ trap 'caught=1' TERM INT HUP
 umask 077
 work=$(mktemp -d "${TMPDIR:-/tmp}/run-agent.XXXXXX") || { log "cannot create a scratch directory"; work=; }
 
+# (in a subshell: a failed redirection of the special builtin ":" would end this shell)
 mkdir -p -- "$(dirname -- "$transcript")" 2>/dev/null
-if ! : > "$transcript" 2>/dev/null; then
+if ! ( : > "$transcript" ) 2>/dev/null; then
   alt="${TMPDIR:-/tmp}/agent-transcript.jsonl"
   log "cannot write the transcript $transcript; writing $alt instead"
   transcript=$alt
-  : > "$transcript" 2>/dev/null || transcript=/dev/null
+  ( : > "$transcript" ) 2>/dev/null || transcript=/dev/null
 fi
 
 start=$(date +%s)
 tee_pid=
 if [ -n "$work" ] && mkfifo "$work/stdout"; then
   # No pipefail in dash: the CLI writes into a FIFO that tee reads, so $! is the CLI's (timeout's) own pid.
-  tee -- "$transcript" < "$work/stdout" &
+  # tee.done marks its end: this shell cannot wait for it with a time limit
+  { tee -- "$transcript" < "$work/stdout"; touch "$work/tee.done" 2>/dev/null; } &
   tee_pid=$!
   # the FIFO first: if the prompt cannot be opened the command fails, and tee still sees the end of its input
   timeout -k "$grace" "$deadline" "$@" > "$work/stdout" < "$prompt" &
@@ -110,7 +113,10 @@ while :; do
   status=$?
   [ -z "$caught" ] && break
 done
-trap '' TERM INT HUP
+
+# What the agent left running in the CLI's process group (timeout made one) ends with it, as it would when the
+# container ends; the publish step must not start while any of it runs.
+kill -TERM "-$cli_pid" 2>/dev/null  # (dash's kill takes no "--")
 
 if [ -z "$stop" ] && [ "$deadline" -gt 0 ] && { [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; } \
   && [ $(($(date +%s) - start)) -ge "$deadline" ]; then
@@ -118,19 +124,16 @@ if [ -z "$stop" ] && [ "$deadline" -gt 0 ] && { [ "$status" -eq 124 ] || [ "$sta
   log "the agent did not finish within $deadline seconds"
 fi
 
-# tee ends when every writer of the FIFO has closed it; a process the agent left behind may hold it open, so tee
-# gets 5 seconds more and is then stopped (the transcript has everything the CLI itself printed).
+# tee ends when every writer of the FIFO has closed it; a process the agent started in a session of its own may hold
+# it open, so tee gets 5 seconds (it has all the CLI printed by then) and is then left behind: the container's end
+# stops it.
 if [ -n "$tee_pid" ]; then
-  (
-    sleep 5 &
-    s=$!
-    trap 'kill $s 2>/dev/null; exit 0' TERM
-    wait $s
-    kill "$tee_pid" 2>/dev/null
-  ) &
-  guard=$!
-  wait "$tee_pid"
-  kill "$guard" 2>/dev/null
+  n=0
+  while [ ! -e "$work/tee.done" ] && [ $n -lt 50 ]; do
+    sleep 0.1
+    n=$((n + 1))
+  done
+  [ -e "$work/tee.done" ] || log "the agent's output is still open after it ended; reading the transcript as it is"
 fi
 
 message=

@@ -55,18 +55,18 @@ class AgentJobBuilderTest {
     }
 
     @Test
-    void claudeRunsInPrintModeWithJsonOutputAndThePromptOnStandardInput() {
+    void claudeRunsInPrintModeWithJsonOutputUnderTheWrapper() {
         var job = build(Fixtures.run("fix", AgentType.CLAUDE), resolved(AgentType.CLAUDE, Map.of(), List.of()));
-        assertThat(agent(job).getCommand()).containsExactly("/bin/sh", "-c",
-                "exec \"$@\" < /etc/agent-operator/prompt/prompt", "agent", "claude", "-p", "--output-format",
-                "stream-json", "--verbose", "--dangerously-skip-permissions");
+        assertThat(agent(job).getCommand()).containsExactly("/bin/sh", "-c", Scripts.RUN_AGENT, "run-agent",
+                "claude", "claude", "-p", "--output-format", "stream-json", "--verbose",
+                "--dangerously-skip-permissions");
     }
 
     @Test
-    void opencodeRunsHeadlessWithJsonOutputAndThePromptOnStandardInput() {
+    void opencodeRunsHeadlessWithJsonOutputUnderTheWrapper() {
         var job = build(Fixtures.run("fix", AgentType.OPENCODE), resolved(AgentType.OPENCODE, Map.of(), List.of()));
-        assertThat(agent(job).getCommand()).containsExactly("/bin/sh", "-c",
-                "exec \"$@\" < /etc/agent-operator/prompt/prompt", "agent", "opencode", "run", "--format", "json");
+        assertThat(agent(job).getCommand()).containsExactly("/bin/sh", "-c", Scripts.RUN_AGENT, "run-agent",
+                "opencode", "opencode", "run", "--format", "json");
         assertThat(envByName(agent(job))).containsKeys("OPENCODE_CONFIG_CONTENT", "OPENCODE_DISABLE_AUTOUPDATE",
                 "OPENCODE_DISABLE_MODELS_FETCH");
     }
