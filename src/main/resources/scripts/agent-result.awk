@@ -3,11 +3,10 @@
 # exit code of the CLI), stop (timeout|terminated when the wrapper ended the CLI, else empty), max.
 #
 # The transcript is written by the untrusted agent, so this program assumes nothing of it: it runs under LC_ALL=C
-# (bytes), parses each candidate line with a strict JSON parser (bounded depth, a line that does not parse is no
-# event), copies strings in their escaped form with control bytes escaped, invalid UTF-8 and unpaired surrogates
-# replaced by \ufffd (so the output is valid JSON and UTF-8 whatever came in), keeps integers only as 1 to 15 digits
-# and costs only as plain decimals, and bounds every string. Work is linear in the input: strings are copied in
-# runs with substr, never a byte at a time, and at most MAXS bytes of any string are kept.
+# (bytes), parses each candidate line with a JSON parser (bounded depth; a line that does not parse is no event),
+# copies strings in their escaped form with control bytes escaped, invalid UTF-8 and unpaired surrogates replaced by
+# \ufffd (so the output is valid JSON and UTF-8 whatever came in), keeps integers only as 1 to 15 digits and costs
+# only as plain decimals, and bounds every string. Work is linear in the input in every awk (see parse).
 #
 # Portable awk (mawk, busybox awk, gawk --posix): no gawk extensions, no regex intervals, arrays cleared with split.
 # No single quote anywhere in this file: run-agent.sh gets it in a single-quoted shell word.
@@ -17,6 +16,7 @@ BEGIN {
     HEXD = "0123456789abcdef"
     MAXS = 8192       # bytes kept of any string (more than the message can hold, so a credential is seen whole)
     MAXD = 64         # nesting depth of a parsed line
+    MAXP = 4096       # bytes between two strings of a parsed line
     MAXID = 128       # bytes of sessionId, stopReason, one model name
     MAXMODELS = 8
     MAXUNITS = 2000   # characters of the summary
@@ -307,151 +307,131 @@ function u4(o) {
     return "\\u00" substr(HEXD, int(o / 16) + 1, 1) substr(HEXD, o % 16 + 1, 1)
 }
 
-# ---- a strict JSON parser for one line: fills Y[path] (type: o a s n t f z), V[path] (a string sanitized and
-# still escaped, a number as written), X[path] (1: the string was longer than MAXS and is cut), KN[path] and
-# KK[path, i] (the keys of an object in order). Paths are keys joined by SUBSEP; array items count from 1.
+# ---- a JSON parser for one line: fills Y[path] (type: o a s n t f z), V[path] (a string sanitized and still
+# escaped, a number as written), X[path] (1: the string was longer than MAXS and is cut), KN[path] and KK[path, i]
+# (the keys of an object in order). Paths are keys joined by SUBSEP; array items count from 1.
+#
+# Only split and regular expressions touch the whole line: in busybox awk and the one true awk, substr and gsub cost
+# the length of their subject, so a byte-by-byte walk over a long line would be quadratic. The line is split at
+# double quotes into parts (a part ending in an odd number of backslashes continues the string), structural parts
+# (at most MAXP bytes each; the CLIs print a few bytes between strings) are cut into tokens, and of each string only
+# the first MAXS bytes are examined byte by byte. Structure and numbers are checked strictly; inside strings,
+# control bytes, invalid UTF-8 and unpaired surrogates are repaired, not refused, and bytes past MAXS are not
+# checked at all (they never reach the message).
 
-function parse(text) {
-    T = text; L = length(T); P = 1
+function parse(text,   ok) {
     split("", Y); split("", V); split("", X); split("", KN); split("", KK)
-    if (!value("", 0)) return 0
-    ws()
-    return P > L
+    if (!tokenize(text)) return 0
+    P = 1
+    ok = value("", 0)
+    return ok && P > NT
 }
 
-function ws(   c) {
+# TK[1..NT]: "s" (a string: sanitized content in TV, cut flag in TC), "v" (a literal or number in TV) or one of
+# { } [ ] : ,
+function tokenize(text,   n, i, first) {
+    NT = 0
+    split("", TK); split("", TV); split("", TC)
+    n = split(text, Q, "\"")
+    if (!structure(Q[1])) return 0
+    i = 2
+    while (i <= n) {
+        first = i
+        while (i <= n && odd_tail(Q[i])) i++
+        if (i >= n) return 0  # no closing quote
+        string_token(first, i)
+        i++
+        if (!structure(Q[i])) return 0
+        i++
+    }
+    return 1
+}
+
+function odd_tail(part) {
+    return match(part, /\\+$/) && RLENGTH % 2 == 1
+}
+
+function structure(part,   x, m, j, t) {
+    if (length(part) > MAXP) return 0
+    x = part
+    gsub(/\r/, " ", x)
+    gsub(/[][{}:,]/, " & ", x)
+    m = split(x, W, " ")
+    for (j = 1; j <= m; j++) {
+        t = W[j]
+        if (t ~ /^[][{}:,]$/) TK[++NT] = t
+        else if (t ~ /^(true|false|null)$/ || t ~ /^-?(0|[1-9][0-9]*)([.][0-9]+)?([eE][-+]?[0-9]+)?$/) {
+            TK[++NT] = "v"; TV[NT] = t
+        } else return 0
+    }
+    return 1
+}
+
+# The string made of parts first..last (joined by the quotes that split removed): its first MAXS bytes, sanitized.
+function string_token(first, last,   raw, k, trunc) {
+    raw = Q[first]; trunc = 0
+    for (k = first + 1; k <= last; k++) {
+        if (length(raw) > MAXS) { trunc = 1; break }
+        raw = raw "\"" Q[k]
+    }
+    if (length(raw) > MAXS) { raw = substr(raw, 1, MAXS); trunc = 1 }
+    TK[++NT] = "s"
+    TV[NT] = sanitize(raw, trunc)
+    TC[NT] = trunc
+}
+
+# Printable ASCII but quote and backslash, JSON escapes (a surrogate only in a pair), well-formed UTF-8.
+function clean(s) {
+    return s ~ /^([] !#-[^-~\177]|\\["\\\/bfnrt]|\\u([0-9a-cA-Ce-fE-F][0-9a-fA-F]|[dD][0-7])[0-9a-fA-F][0-9a-fA-F]|\\u[dD][89abAB][0-9a-fA-F][0-9a-fA-F]\\u[dD][c-fC-F][0-9a-fA-F][0-9a-fA-F]|[\302-\337][\200-\277]|\340[\240-\277][\200-\277]|[\341-\354\356\357][\200-\277][\200-\277]|\355[\200-\237][\200-\277]|\360[\220-\277][\200-\277][\200-\277]|[\361-\363][\200-\277][\200-\277][\200-\277]|\364[\200-\217][\200-\277][\200-\277])*$/
+}
+
+# s (raw string content) with control bytes escaped, invalid UTF-8 and unpaired surrogate escapes replaced by
+# \ufffd, invalid escapes dropped with their backslash; when trunc, an unfinished sequence at the end is dropped.
+function sanitize(s, trunc,   L, P, c, d, o, n, h, out, run) {
+    if (clean(s)) return s
+    L = length(s); P = 1; out = ""; run = 1
     while (P <= L) {
-        c = substr(T, P, 1)
-        if (c == " " || c == "\t" || c == "\r" || c == "\n") P++
-        else return
-    }
-}
-
-function child(path, k) {
-    return path == "" ? k : path SUBSEP k
-}
-
-function value(path, depth,   c) {
-    ws()
-    c = substr(T, P, 1)
-    if (c == "{") return object(path, depth)
-    if (c == "[") return array(path, depth)
-    if (c == "\"") {
-        if (!str()) return 0
-        Y[path] = "s"; V[path] = S; X[path] = SX
-        return 1
-    }
-    if (c == "t") return literal(path, "true", "t")
-    if (c == "f") return literal(path, "false", "f")
-    if (c == "n") return literal(path, "null", "z")
-    return number(path)
-}
-
-function object(path, depth,   n, k, c) {
-    if (depth >= MAXD) return 0
-    P++; Y[path] = "o"; n = 0
-    ws()
-    if (substr(T, P, 1) == "}") { P++; KN[path] = 0; return 1 }
-    for (;;) {
-        ws()
-        if (substr(T, P, 1) != "\"" || !str()) return 0
-        k = S
-        ws()
-        if (substr(T, P, 1) != ":") return 0
-        P++
-        if (!(child(path, k) in Y)) KK[path, ++n] = k
-        if (!value(child(path, k), depth + 1)) return 0
-        ws()
-        c = substr(T, P, 1); P++
-        if (c == "}") { KN[path] = n; return 1 }
-        if (c != ",") return 0
-    }
-}
-
-function array(path, depth,   n, c) {
-    if (depth >= MAXD) return 0
-    P++; Y[path] = "a"; n = 0
-    ws()
-    if (substr(T, P, 1) == "]") { P++; return 1 }
-    for (;;) {
-        if (!value(path SUBSEP (++n), depth + 1)) return 0
-        ws()
-        c = substr(T, P, 1); P++
-        if (c == "]") return 1
-        if (c != ",") return 0
-    }
-}
-
-function literal(path, word, type) {
-    if (substr(T, P, length(word)) != word) return 0
-    P += length(word); Y[path] = type
-    return 1
-}
-
-function digits(   s) {
-    s = P
-    while (P <= L && ORD[substr(T, P, 1)] >= 48 && ORD[substr(T, P, 1)] <= 57) P++
-    return P > s
-}
-
-function number(path,   s, c) {
-    s = P
-    if (substr(T, P, 1) == "-") P++
-    c = substr(T, P, 1)
-    if (c == "0") P++
-    else if (!digits()) return 0
-    if (substr(T, P, 1) == ".") { P++; if (!digits()) return 0 }
-    c = substr(T, P, 1)
-    if (c == "e" || c == "E") {
-        P++; c = substr(T, P, 1)
-        if (c == "+" || c == "-") P++
-        if (!digits()) return 0
-    }
-    Y[path] = "n"; V[path] = substr(T, s, P - s)
-    return 1
-}
-
-# The string at P (on its opening quote) into S, sanitized: escapes kept as written, control bytes escaped, invalid
-# UTF-8 and unpaired surrogate escapes replaced by \ufffd; at most about MAXS bytes kept (SX = 1 when cut).
-function str(   c, d, o, run, n, h) {
-    P++; S = ""; SX = 0; run = P
-    for (;;) {
-        if (P > L) return 0
-        c = substr(T, P, 1)
-        if (c == "\"") { keep(run); P++; return 1 }
+        c = substr(s, P, 1)
         if (c == "\\") {
-            d = substr(T, P + 1, 1)
+            d = substr(s, P + 1, 1)
             if (d == "u") {
-                h = substr(T, P + 2, 4)
-                if (h !~ /^[0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f]$/) return 0
-                if (h ~ /^[dD][89abAB]/ && substr(T, P + 6, 2) == "\\u" \
-                    && substr(T, P + 8, 4) ~ /^[dD][c-fC-F][0-9A-Fa-f][0-9A-Fa-f]$/) P += 12
-                else if (h ~ /^[dD][89a-fA-F]/) { keep(run); put("\\ufffd"); P += 6; run = P }
-                else P += 6
+                h = substr(s, P + 2, 4)
+                if (h !~ /^[0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f]$/) {
+                    out = out substr(s, run, P - run); P += 2; run = P
+                } else if (h ~ /^[dD][89abAB]/ && substr(s, P + 6, 2) == "\\u" \
+                    && substr(s, P + 8, 4) ~ /^[dD][c-fC-F][0-9A-Fa-f][0-9A-Fa-f]$/) P += 12
+                else if (h ~ /^[dD][89a-fA-F]/) {
+                    out = out substr(s, run, P - run) "\\ufffd"; P += 6; run = P
+                } else P += 6
             } else if (d != "" && index("\"\\/bfnrt", d)) P += 2
-            else return 0
+            else { out = out substr(s, run, P - run); P += (d == "" ? 1 : 2); run = P }
             continue
         }
         o = ORD[c]
-        if (o < 32) { keep(run); put(u4(o)); P++; run = P; continue }
+        if (o < 32) { out = out substr(s, run, P - run) u4(o); P++; run = P; continue }
         if (o < 128) { P++; continue }
-        n = utf8(o)
+        n = utf8(s, P, o)
         if (n) P += n
-        else { keep(run); put("\\ufffd"); P++; run = P }
+        else if (trunc && P + 3 >= L) { out = out substr(s, run, P - run); run = L + 1; P = L + 1 }
+        else { out = out substr(s, run, P - run) "\\ufffd"; P++; run = P }
     }
+    out = out substr(s, run, P - run)
+    # a cut that fell inside an escape leaves a partial one at the end
+    if (trunc) sub(/\\(u[0-9A-Fa-f]?[0-9A-Fa-f]?[0-9A-Fa-f]?)?$/, "", out)
+    return out
 }
 
-# Length of the valid UTF-8 sequence at P whose first byte is o (>= 128), else 0.
-function utf8(o,   a, b, c2) {
-    a = ORD[substr(T, P + 1, 1)]
+# Length of the valid UTF-8 sequence at p in s whose first byte is o (>= 128), else 0.
+function utf8(s, p, o,   a, b, c2) {
+    a = ORD[substr(s, p + 1, 1)]
     if (o >= 194 && o <= 223) return (a >= 128 && a <= 191) ? 2 : 0
-    b = ORD[substr(T, P + 2, 1)]
+    b = ORD[substr(s, p + 2, 1)]
     if (o >= 224 && o <= 239) {
         if (o == 224 && a < 160) return 0
         if (o == 237 && a > 159) return 0
         return (a >= 128 && a <= 191 && b >= 128 && b <= 191) ? 3 : 0
     }
-    c2 = ORD[substr(T, P + 3, 1)]
+    c2 = ORD[substr(s, p + 3, 1)]
     if (o >= 240 && o <= 244) {
         if (o == 240 && a < 144) return 0
         if (o == 244 && a > 143) return 0
@@ -460,11 +440,50 @@ function utf8(o,   a, b, c2) {
     return 0
 }
 
-function keep(run) {
-    if (P > run) put(substr(T, run, P - run))
+function child(path, k) {
+    return path == "" ? k : path SUBSEP k
 }
 
-function put(s) {
-    if (length(S) < MAXS) S = S s
-    else SX = 1
+function value(path, depth,   t) {
+    if (P > NT) return 0
+    t = TK[P]
+    if (t == "{") return object(path, depth)
+    if (t == "[") return array(path, depth)
+    if (t == "s") { Y[path] = "s"; V[path] = TV[P]; X[path] = TC[P]; P++; return 1 }
+    if (t != "v") return 0
+    t = TV[P]; P++
+    if (t == "true") Y[path] = "t"
+    else if (t == "false") Y[path] = "f"
+    else if (t == "null") Y[path] = "z"
+    else { Y[path] = "n"; V[path] = t }
+    return 1
+}
+
+function object(path, depth,   n, k) {
+    if (depth >= MAXD) return 0
+    P++; Y[path] = "o"; n = 0
+    if (TK[P] == "}") { P++; KN[path] = 0; return 1 }
+    for (;;) {
+        if (TK[P] != "s") return 0
+        k = TV[P]; P++
+        if (TK[P] != ":") return 0
+        P++
+        if (!(child(path, k) in Y)) KK[path, ++n] = k
+        if (!value(child(path, k), depth + 1)) return 0
+        if (TK[P] == "}") { P++; KN[path] = n; return 1 }
+        if (TK[P] != ",") return 0
+        P++
+    }
+}
+
+function array(path, depth,   n) {
+    if (depth >= MAXD) return 0
+    P++; Y[path] = "a"; n = 0
+    if (TK[P] == "]") { P++; return 1 }
+    for (;;) {
+        if (!value(path SUBSEP (++n), depth + 1)) return 0
+        if (TK[P] == "]") { P++; return 1 }
+        if (TK[P] != ",") return 0
+        P++
+    }
 }

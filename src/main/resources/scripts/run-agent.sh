@@ -138,8 +138,10 @@ fi
 
 message=
 if [ -n "$work" ] && [ -r "$transcript" ]; then
-  LC_ALL=C awk -v agent="$agent" -v rc="$status" -v stop="$stop" -v max="$max" "$result_awk" \
-    < "$transcript" > "$work/message" 2> "$work/awk.err" || log "extracting the result failed: $(head -c 300 "$work/awk.err")"
+  # linear in the transcript's size, about 1 s per MB in busybox awk; a minute at most, else the fallback
+  LC_ALL=C timeout -k 5 60 awk -v agent="$agent" -v rc="$status" -v stop="$stop" -v max="$max" "$result_awk" \
+    < "$transcript" > "$work/message" 2> "$work/awk.err" \
+    || log "extracting the result failed: $(head -c 300 "$work/awk.err")"
   # one line, within the limit; anything else is replaced by the fallback
   if [ -s "$work/message" ] && [ "$(wc -l < "$work/message")" -eq 1 ] && [ "$(wc -c < "$work/message")" -le "$max" ]; then
     message="$work/message"
