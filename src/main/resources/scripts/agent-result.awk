@@ -31,12 +31,9 @@ BEGIN {
     summary = ""; summary_cut = 0; have_summary = 0
 }
 
-agent == "claude" && /"type"[ \t]*:[ \t]*"result"/ {
-    if (parse($0) && is_str("type", "result")) claude_result()
-    next
-}
-agent == "claude" && /"type"[ \t]*:[ \t]*"(assistant|system)"/ {
-    if (parse($0)) claude_progress()
+# (the type is checked after parsing: a tool input inside an assistant event may hold "type":"result" too)
+agent == "claude" && /"type"[ \t]*:[ \t]*"(result|assistant|system)"/ {
+    if (parse($0)) { if (is_str("type", "result")) claude_result(); else claude_progress() }
     next
 }
 agent == "opencode" {
