@@ -153,6 +153,20 @@ class AgentJobBuilderTest {
     }
 
     @Test
+    void theWrapperIsToldWhichVariablesHoldSecretsAndOnlyTheOperatorTellsIt() {
+        var run = Fixtures.run("fix", AgentType.CLAUDE);
+        run.getSpec().setEnv(List.of(env("AGENT_SECRET_ENVS", "NOTHING"),
+                new EnvVarBuilder().withName("GITHUB_TOKEN").withNewValueFrom()
+                        .withNewSecretKeyRef("token", "github", false).endValueFrom().build(),
+                new EnvVarBuilder().withName("REGION").withNewValueFrom()
+                        .withNewConfigMapKeyRef("region", "settings", false).endValueFrom().build()));
+        var env = envByName(agent(build(run, resolved(AgentType.CLAUDE, Map.of(), List.of()))));
+        // names only: the values stay in the Secrets
+        assertThat(env.get("AGENT_SECRET_ENVS").getValue()).isEqualTo("ANTHROPIC_AUTH_TOKEN GITHUB_TOKEN");
+        assertThat(env.get("AGENT_SECRET_ENVS").getValueFrom()).isNull();
+    }
+
+    @Test
     void theTokenReachesTheAgentOnlyAsASecretKeyRef() {
         var run = Fixtures.run("fix", AgentType.CLAUDE);
         run.getSpec().setEnv(List.of(new EnvVarBuilder().withName("ANTHROPIC_AUTH_TOKEN").withValue("leak").build()));
