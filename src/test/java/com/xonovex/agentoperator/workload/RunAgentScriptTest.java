@@ -22,6 +22,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.xonovex.agentoperator.agent.AgentAdapter;
 import com.xonovex.agentoperator.api.RunResult;
 import com.xonovex.agentoperator.result.AgentResults;
 import com.xonovex.agentoperator.support.Shell;
@@ -162,6 +163,15 @@ class RunAgentScriptTest {
     }
 
     // ---- the CLI's input, output and exit code
+
+    @Test
+    void theWrappersDefaultPathsAreWhereTheJobMountsThem() {
+        assertThat(Scripts.RUN_AGENT).contains("${PROMPT_FILE:-" + AgentAdapter.PROMPT_FILE + "}")
+                .contains("${AGENT_TRANSCRIPT:-" + AgentJobBuilder.WORKSPACE + "/.agent-operator/transcript.jsonl}")
+                .contains("${TERMINATION_LOG:-/dev/termination-log}");
+        assertThat(AgentAdapter.PROMPT_FILE).isEqualTo(AgentJobBuilder.PROMPT_DIR + "/prompt");
+    }
+
 
     @Test
     void theCliGetsThePromptByteExactAndItsOutputGoesToTheLogAndTheTranscriptAsItWas() throws Exception {
