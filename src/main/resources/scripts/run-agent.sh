@@ -1,7 +1,8 @@
 
 # Runs the agent CLI (container "agent") and reports its result: run-agent AGENT CLI-ARGV..., with AGENT claude or
 # opencode, as /bin/sh -c SCRIPT run-agent AGENT CLI-ARGV... (Scripts.RUN_AGENT puts agent-result.awk in $result_awk
-# first). POSIX sh (dash), coreutils (timeout, tee, mkfifo, mktemp, date, dirname, wc, head, sleep 0.1, touch), awk.
+# first). POSIX sh (dash), GNU coreutils (timeout, tee, mkfifo, mktemp, date, dirname, wc, head, sleep 0.1, touch;
+# busybox timeout takes 0 as "now", not "no limit", and makes no process group), any POSIX awk.
 #
 # - The CLI gets the prompt on standard input from $PROMPT_FILE (default /etc/agent-operator/prompt/prompt). Its
 #   standard output goes to the container's log (kubectl logs -f) and, exactly as printed, to the transcript
