@@ -21,6 +21,8 @@
 #   in AGENT_SECRET_ENVS (space-separated names) never appear in it.
 # - Once the CLI has ended, what is left of its process group gets SIGTERM.
 # - Exit status: the CLI's (timeout's 124 or 137 after a deadline, 128+n after a signal); 2 on a usage error.
+#   With AGENT_ALWAYS_SUCCEED=true (a run that publishes its work even after a failure) it is 0 once the message is
+#   written, so that the publish container after this one still runs: the real outcome is in the message.
 #
 # Everything here runs as the agent's user, in the agent's container: the agent can rewrite the transcript or the
 # termination message, so the result is as trustworthy as the agent. What this script guarantees is that the
@@ -154,4 +156,8 @@ else
   fallback "$agent" "$status" "${stop:-no-result}" > "$tlog" || log "cannot write the termination message to $tlog"
 fi
 [ -n "$work" ] && rm -rf -- "$work"
+if [ "${AGENT_ALWAYS_SUCCEED:-}" = true ] && [ "$status" -ne 0 ]; then
+  log "the CLI exited with $status; exiting 0 so that the work is published (AGENT_ALWAYS_SUCCEED)"
+  exit 0
+fi
 exit "$status"

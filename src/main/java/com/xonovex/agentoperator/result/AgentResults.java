@@ -35,6 +35,20 @@ public final class AgentResults {
     private AgentResults() {
     }
 
+    /** The CLI's exit code as the message reports it (the container may have exited 0 to let publish run). */
+    public static Optional<Integer> exitCode(String message) {
+        if (message == null || message.isBlank() || message.length() > MAX_MESSAGE) {
+            return Optional.empty();
+        }
+        try {
+            var node = JSON.readTree(message).path("exitCode");
+            return node.canConvertToInt() && node.asInt() >= 0 && node.asInt() < 512 ? Optional.of(node.asInt())
+                    : Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
     /**
      * The result in {@code message}; empty when there is none: no message, not a JSON object, or an object without
      * any of the result's keys.

@@ -20,6 +20,9 @@ public final class AgentEnvironment {
     public static final String HOME = "/home/agent";
     /** Names of the variables that hold Secret values, for the wrapper (run-agent.sh); set by the operator only. */
     public static final String SECRET_ENVS = "AGENT_SECRET_ENVS";
+    /** Variables that steer run-agent.sh; only the operator sets them (AgentJobBuilder adds the deadline ones). */
+    static final java.util.Set<String> RESERVED = java.util.Set.of("PROMPT_FILE", "AGENT_TRANSCRIPT",
+            "TERMINATION_LOG", "AGENT_DEADLINE_SECONDS", "AGENT_KILL_GRACE_SECONDS", "AGENT_ALWAYS_SUCCEED");
 
     private AgentEnvironment() {
     }
@@ -41,6 +44,8 @@ public final class AgentEnvironment {
         resolved.agent().derivedEnv(plainValues).entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .filter(e -> !env.containsKey(e.getKey()) || env.get(e.getKey()).getValueFrom() == null)
                 .forEach(e -> env.put(e.getKey(), plain(e.getKey(), e.getValue())));
+        // the wrapper's own settings are the operator's: no env may move the prompt, transcript or result
+        RESERVED.forEach(env::remove);
         env.put("HOME", plain("HOME", HOME));
         var token = resolved.provider().authTokenSecretRef();
         var tokenEnv = resolved.provider().tokenEnv();

@@ -254,6 +254,21 @@ class RunAgentScriptTest {
         assertThat(json.has("summary")).isFalse();
     }
 
+    /** A run that publishes even after a failure: the container succeeds, the message keeps the real outcome. */
+    @Test
+    void alwaysSucceedEndsTheContainerWithZeroButTheMessageKeepsTheCliExitCode() throws Exception {
+        var failing = run("claude", bytes(claudeResult("\"gave up\"", "")),
+                Map.of("FAKE_RC", "1", "AGENT_ALWAYS_SUCCEED", "true"));
+        assertThat(failing.exit()).isZero();
+        assertThat(failing.json().path("exitCode").asInt()).isEqualTo(1);
+        var timedOut = run("claude", bytes(claudeResult("\"partial\"", "")),
+                Map.of("FAKE_SLEEP", "30", "AGENT_DEADLINE_SECONDS", "1", "AGENT_ALWAYS_SUCCEED", "true"));
+        assertThat(timedOut.exit()).isZero();
+        assertThat(timedOut.result().getStopReason()).isEqualTo("timeout");
+        var unset = run("claude", bytes(claudeResult("\"gave up\"", "")), Map.of("FAKE_RC", "1"));
+        assertThat(unset.exit()).isEqualTo(1);
+    }
+
     // ---- deadline, signals, leftovers
 
     @Test
