@@ -50,6 +50,7 @@ class PublishIT extends RealNodeTest {
         pr.setProvider(Forge.GITHUB);
         pr.setApiURL(env().forge.githubUrl());
         pr.setTitle("The agent's file");
+        pr.setBase("main");
         output.setPullRequest(pr);
         run.getSpec().setOutput(output);
         client().resource(run).create();
