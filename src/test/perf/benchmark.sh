@@ -46,11 +46,12 @@ bin=$(src/test/cluster/build.sh | tail -n 1) # the test bed's binaries (cached a
 if $build; then
   log "packaging the operator: ./mvnw -B -o package -DskipTests"
   ./mvnw -B -o -q package -DskipTests >target/perf/build.log 2>&1 || { tail -n 40 target/perf/build.log >&2; exit 1; }
+  log "compiling the benchmark: ./mvnw -B -o test-compile"
+  ./mvnw -B -o -q test-compile -DskipTestBed=true >target/perf/test-compile.log 2>&1 ||
+    { tail -n 40 target/perf/test-compile.log >&2; exit 1; }
 fi
-[[ -f target/quarkus-app/quarkus-run.jar ]] || { log "no target/quarkus-app/quarkus-run.jar: run without --skip-build"; exit 1; }
-log "compiling the benchmark: ./mvnw -B -o test-compile"
-./mvnw -B -o -q test-compile -DskipTestBed=true >target/perf/test-compile.log 2>&1 ||
-  { tail -n 40 target/perf/test-compile.log >&2; exit 1; }
+[[ -f target/quarkus-app/quarkus-run.jar && -d target/test-classes/com/xonovex/agentoperator/perf ]] ||
+  { log "no target/quarkus-app/quarkus-run.jar or benchmark classes: run without --skip-build"; exit 1; }
 # the test classpath, computed again only when the pom changes
 cp_file=target/perf/classpath.txt
 if [[ ! -s $cp_file || pom.xml -nt $cp_file ]]; then
@@ -59,5 +60,15 @@ if [[ ! -s $cp_file || pom.xml -nt $cp_file ]]; then
   tail -n 1 "$cp_file.tmp" >"$cp_file"
   rm -f "$cp_file.tmp"
 fi
+# Run from a copy of the classes and of the packaged operator, so that a build during the run changes nothing.
+snap=$(mktemp -d "$root/target/perf/run.XXXXXX")
+trap 'rm -rf "$snap"' EXIT
+cp -a target/classes "$snap/classes"
+cp -a target/test-classes "$snap/test-classes"
+cp -a target/quarkus-app "$snap/quarkus-app"
+cp=$(sed -e "s#$root/target/test-classes#$snap/test-classes#; s#$root/target/classes#$snap/classes#" "$cp_file")
+has_dir=false
+for a in "${args[@]}"; do [[ $a != --operator-dir ]] || has_dir=true; done
+$has_dir || args+=(--operator-dir "$snap/quarkus-app")
 java=${JAVA_HOME:+$JAVA_HOME/bin/}java
-exec "$java" -XX:+UseParallelGC -cp "$(cat "$cp_file")" com.xonovex.agentoperator.perf.Benchmark "${args[@]}"
+"$java" -XX:+UseParallelGC -cp "$cp" com.xonovex.agentoperator.perf.Benchmark "${args[@]}"
