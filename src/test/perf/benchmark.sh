@@ -10,14 +10,17 @@
 #
 # Usage: src/test/perf/benchmark.sh [--runs N[,N...]] [--reps R] [--prompt-kib K] [--lifecycle] [--skip-build]
 #                                   [--pre-existing M] [--creators C] [--workers W] [--out FILE] [--label TEXT]
-#                                   [--java PATH] [--jvm-flags "FLAGS"] [--operator-dir DIR] [--subjects operator,raw]
+#                                   [--java PATH] [--jvm-flags "FLAGS"] [--operator-dir DIR] [--baseline-dir DIR] [--subjects operator,raw]
 #   --runs N         runs per measurement, a comma-separated list (default 500)
 #   --reps R         repetitions, each subject on a fresh API server each time (default 3; medians reported)
 #   --prompt-kib K   prompts of K KiB instead of one sentence
 #   --lifecycle      the tier-3 control plane with kwok nodes: runs go to a terminal phase; counts status writes
 #                    and events per run over the lifecycle and after a restart (operator only)
 #   --pre-existing M runs that exist before the subject starts, for "start → first Job" (default 10)
-#   --jvm-flags F    the operator's JVM flags (default: the image's, JAVA_TOOL_OPTIONS-style, see the README)
+#   --jvm-flags F    the operator's JVM flags (default: the image's, with -XX:MaxRAM=512m for the chart's memory
+#                    limit: "-XX:MaxRAM=512m -XX:MaxRAMPercentage=75.0 -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError";
+#                    "" for the JVM's own defaults)
+#   --baseline-dir D also measures the operator packaged in D (e.g. a copy of an earlier build), for before/after
 #   --java PATH      the operator's java (default: the JDK that runs the benchmark); jcmd is taken from beside it
 # Environment: JAVA_HOME for Maven and the benchmark itself (default: the java on the PATH).
 set -euo pipefail
@@ -31,7 +34,7 @@ while (($#)); do
     --skip-build) build=false; shift ;;
     --lifecycle) args+=("$1"); shift ;;
     --runs | --reps | --prompt-kib | --pre-existing | --creators | --workers | --out | --label | --java | --jvm-flags | \
-      --operator-dir | --subjects)
+      --operator-dir | --baseline-dir | --subjects)
       (($# >= 2)) || { echo "benchmark.sh: $1 needs a value" >&2; exit 2; }
       args+=("$1" "$2"); shift 2 ;;
     *) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2 ;;

@@ -61,11 +61,18 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 public final class Benchmark {
     static final String NAMESPACE = "bench";
     static final String PROVIDER = "bench-provider";
+    /**
+     * The operator's JVM flags by default: those of the image (src/main/docker/Dockerfile.jvm's ENTRYPOINT), with
+     * {@code -XX:MaxRAM} standing in for the chart's memory limit (512Mi), which is what the JVM sizes its heap from
+     * inside a container.
+     */
+    static final List<String> IMAGE_FLAGS = List.of("-XX:MaxRAM=512m", "-XX:MaxRAMPercentage=75.0",
+            "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError");
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     record Options(List<Integer> runs, int reps, int promptKib, boolean lifecycle, int creators, int workers,
-            int preExisting, Path out, Path operatorDir, String java, List<String> jvmFlags, List<String> subjects,
-            String label) {
+            int preExisting, Path out, Path operatorDir, Path baselineDir, String java, List<String> jvmFlags,
+            List<String> subjects, String label) {
     }
 
     private final Options options;
@@ -94,8 +101,9 @@ public final class Benchmark {
         boolean lifecycle = false;
         Path out = Path.of("target/perf/benchmark.json");
         Path operatorDir = Path.of("target/quarkus-app");
+        Path baselineDir = null;
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> jvmFlags = List.of();
+        List<String> jvmFlags = IMAGE_FLAGS;
         List<String> subjects = List.of("operator", "raw");
         String label = "";
         for (int i = 0; i < args.length; i++) {
@@ -110,6 +118,7 @@ public final class Benchmark {
                 case "--pre-existing" -> preExisting = Integer.parseInt(v);
                 case "--out" -> out = Path.of(v);
                 case "--operator-dir" -> operatorDir = Path.of(v);
+                case "--baseline-dir" -> baselineDir = Path.of(v);
                 case "--java" -> java = v;
                 case "--jvm-flags" -> jvmFlags = v.isBlank() ? List.of() : List.of(v.strip().split("\\s+"));
                 case "--subjects" -> subjects = List.of(v.split(","));
@@ -122,11 +131,16 @@ public final class Benchmark {
             }
             i++;
         }
-        if (lifecycle) {
-            subjects = List.of("operator"); // the raw client never follows a run past its start
+        if (baselineDir != null && !subjects.contains("baseline")) {
+            subjects = new ArrayList<>(subjects);
+            subjects.add(0, "baseline");
         }
-        return new Options(runs, reps, promptKib, lifecycle, creators, workers, preExisting, out, operatorDir, java,
-                jvmFlags, subjects, label);
+        if (lifecycle) {
+            // the raw client never follows a run past its start
+            subjects = subjects.stream().filter(x -> !x.equals("raw")).toList();
+        }
+        return new Options(runs, reps, promptKib, lifecycle, creators, workers, preExisting, out, operatorDir,
+                baselineDir, java, jvmFlags, subjects, label);
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -152,10 +166,19 @@ public final class Benchmark {
         summary.put("machine", machine());
         summary.put("loadAverageBefore", load0);
         summary.put("loadAverageAfter", loadAverage());
-        summary.put("options", Map.of("runs", options.runs(), "reps", options.reps(), "promptKib",
-                options.promptKib(), "lifecycle", options.lifecycle(), "creators", options.creators(), "workers",
-                options.workers(), "preExisting", options.preExisting(), "java", options.java(), "jvmFlags",
-                options.jvmFlags(), "operatorDir", options.operatorDir().toString()));
+        var opts = new LinkedHashMap<String, Object>();
+        opts.put("runs", options.runs());
+        opts.put("reps", options.reps());
+        opts.put("promptKib", options.promptKib());
+        opts.put("lifecycle", options.lifecycle());
+        opts.put("creators", options.creators());
+        opts.put("workers", options.workers());
+        opts.put("preExisting", options.preExisting());
+        opts.put("java", options.java());
+        opts.put("jvmFlags", options.jvmFlags());
+        opts.put("operatorDir", options.operatorDir().toString());
+        opts.put("baselineDir", String.valueOf(options.baselineDir()));
+        summary.put("options", opts);
         summary.put("medians", medians(results));
         summary.put("measurements", results);
         Files.createDirectories(options.out().toAbsolutePath().getParent());
@@ -481,11 +504,12 @@ public final class Benchmark {
             log = cluster.work().resolve(kind + "-" + starts + ".log");
             List<String> command = new ArrayList<>();
             ProcessBuilder builder;
-            if (kind.equals("operator")) {
+            if (isOperator()) {
                 command.add(options.java());
                 command.addAll(options.jvmFlags());
                 command.addAll(List.of("-jar", "quarkus-run.jar"));
-                builder = new ProcessBuilder(command).directory(options.operatorDir().toFile());
+                var dir = kind.equals("baseline") ? options.baselineDir() : options.operatorDir();
+                builder = new ProcessBuilder(command).directory(dir.toFile());
                 var env = builder.environment();
                 env.put("KUBECONFIG", cluster.kubeconfig().toString());
                 env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
@@ -500,9 +524,13 @@ public final class Benchmark {
             process = builder.start();
         }
 
+        boolean isOperator() {
+            return !kind.equals("raw");
+        }
+
         void awaitReady(BenchCluster cluster) {
             await(cluster, this, Duration.ofSeconds(120), kind + " ready", () -> {
-                if (kind.equals("operator")) {
+                if (isOperator()) {
                     var ready = get("/q/health/ready");
                     return ready != null && ready.contains("\"UP\"");
                 }
@@ -544,7 +572,7 @@ public final class Benchmark {
             var s = new LinkedHashMap<String, Long>();
             s.put("rssKiB", procStatus("VmRSS"));
             s.put("peakRssKiB", procStatus("VmHWM"));
-            if (kind.equals("operator")) {
+            if (isOperator()) {
                 var metrics = get("/q/metrics");
                 if (metrics != null) {
                     s.put("metricsBytes", (long) metrics.getBytes(StandardCharsets.UTF_8).length);
@@ -656,7 +684,7 @@ public final class Benchmark {
         results.forEach(r -> byN.computeIfAbsent((Integer) r.get("runs"), k -> new ArrayList<>()).add(r));
         byN.forEach((n, rs) -> {
             var perSubject = new LinkedHashMap<String, Object>();
-            for (var subject : List.of("operator", "raw")) {
+            for (var subject : List.of("baseline", "operator", "raw")) {
                 var mine = rs.stream().filter(r -> subject.equals(r.get("subject"))).toList();
                 if (mine.isEmpty()) {
                     continue;
@@ -677,15 +705,18 @@ public final class Benchmark {
                 m.put("requestsPerRun", perRun);
                 perSubject.put(subject, m);
             }
-            for (var key : List.of("jobsPerSecond", "statusesPerSecond")) {
-                var ratios = new ArrayList<Double>();
-                for (var op : rs.stream().filter(r -> "operator".equals(r.get("subject"))).toList()) {
-                    rs.stream().filter(r -> "raw".equals(r.get("subject")) && r.get("rep").equals(op.get("rep")))
-                            .findFirst().ifPresent(raw -> ratios.add(((Number) op.get(key)).doubleValue()
-                                    / ((Number) raw.get(key)).doubleValue()));
-                }
-                if (!ratios.isEmpty()) {
-                    perSubject.put("ratio_" + key, median(ratios.stream().sorted().toList()));
+            for (var subject : List.of("operator", "baseline")) {
+                for (var key : List.of("jobsPerSecond", "statusesPerSecond")) {
+                    var ratios = new ArrayList<Double>();
+                    for (var op : rs.stream().filter(r -> subject.equals(r.get("subject"))).toList()) {
+                        rs.stream().filter(r -> "raw".equals(r.get("subject")) && r.get("rep").equals(op.get("rep")))
+                                .findFirst().ifPresent(raw -> ratios.add(((Number) op.get(key)).doubleValue()
+                                        / ((Number) raw.get(key)).doubleValue()));
+                    }
+                    if (!ratios.isEmpty()) {
+                        perSubject.put((subject.equals("operator") ? "" : subject + "_") + "ratio_" + key,
+                                median(ratios.stream().sorted().toList()));
+                    }
                 }
             }
             out.put(Integer.toString(n), perSubject);
@@ -710,7 +741,7 @@ public final class Benchmark {
                 + "| heap/run (KB) | RSS / peak (MiB) | /q/metrics at 0 → N (KB) | start → first Job (s) |\n");
         sb.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
         medians.forEach((n, perSubject) -> {
-            for (var subject : List.of("operator", "raw")) {
+            for (var subject : List.of("baseline", "operator", "raw")) {
                 var m = (Map<String, Object>) perSubject.get(subject);
                 if (m == null) {
                     continue;
@@ -724,22 +755,30 @@ public final class Benchmark {
                         .append(" → ").append(kb(m, "metricsBytesAfter")).append(" | ")
                         .append(f(m, "startFirstJobSeconds", 2)).append(" |\n");
             }
-            sb.append("| ").append(n).append(" | operator / raw | ")
-                    .append(f(perSubject, "ratio_jobsPerSecond", 2)).append(" | ")
-                    .append(f(perSubject, "ratio_statusesPerSecond", 2)).append(" | | | | | | | |\n");
+            for (var prefix : List.of("baseline_", "")) {
+                if (perSubject.containsKey(prefix + "ratio_jobsPerSecond")) {
+                    sb.append("| ").append(n).append(" | ").append(prefix.isEmpty() ? "operator" : "baseline")
+                            .append(" / raw | ").append(f(perSubject, prefix + "ratio_jobsPerSecond", 2))
+                            .append(" | ").append(f(perSubject, prefix + "ratio_statusesPerSecond", 2))
+                            .append(" | | | | | | | |\n");
+                }
+            }
         });
         sb.append("\nRequests per run (median), by verb and resource:\n\n");
         medians.forEach((n, perSubject) -> {
-            for (var subject : List.of("operator", "raw")) {
+            for (var subject : List.of("baseline", "operator", "raw")) {
                 var m = (Map<String, Object>) perSubject.get(subject);
                 if (m != null) {
                     sb.append("- N=").append(n).append(" ").append(subject).append(": ")
                             .append(m.get("requestsPerRun")).append("\n");
                 }
             }
-            var op = (Map<String, Object>) perSubject.get("operator");
-            if (op != null && op.containsKey("lifecycleStatusWritesPerRun")) {
-                sb.append("- N=").append(n).append(" lifecycle: status writes/run ")
+            for (var subject : List.of("baseline", "operator")) {
+                var op = (Map<String, Object>) perSubject.get(subject);
+                if (op == null || !op.containsKey("lifecycleStatusWritesPerRun")) {
+                    continue;
+                }
+                sb.append("- N=").append(n).append(" ").append(subject).append(" lifecycle: status writes/run ")
                         .append(f(op, "lifecycleStatusWritesPerRun", 2)).append(", events/run ")
                         .append(f(op, "lifecycleEventsPerRun", 2)).append(", after a restart: status writes ")
                         .append(f(op, "restartStatusWrites", 0)).append(", events ").append(f(op, "restartEvents", 0))
