@@ -53,6 +53,27 @@ public class AgentConfigSpec {
     @Size(max = Validation.MAX_LIST_ITEMS)
     private List<EnvVar> env;
 
+    @JsonPropertyDescription("""
+            The change policy of published runs in the namespace; a run's output.changePolicy overrides it field \
+            by field. Default: at most 500 files and 10 MiB, CI definitions protected (see \
+            AgentRun spec.output.changePolicy).""")
+    private ChangePolicy defaultChangePolicy;
+
+    @JsonPropertyDescription("maxTurns of runs that set none, 1 to 10000. Default: no limit.")
+    @io.fabric8.generator.annotation.Min(1)
+    @io.fabric8.generator.annotation.Max(10000)
+    private Integer defaultMaxTurns;
+
+    @JsonPropertyDescription("maxBudgetUSD of runs that set none, such as 5 or 2.50. Default: no limit.")
+    @Size(min = 1, max = 16)
+    @io.fabric8.generator.annotation.Pattern(Validation.USD)
+    private String defaultMaxBudgetUSD;
+
+    @JsonPropertyDescription("ttlSecondsAfterFinished of runs that set none. Default: finished runs are kept.")
+    @io.fabric8.generator.annotation.Min(0)
+    @io.fabric8.generator.annotation.Max(31_536_000)
+    private Integer defaultTTLSecondsAfterFinished;
+
     public AgentType getDefaultAgent() {
         return defaultAgent;
     }
@@ -107,5 +128,37 @@ public class AgentConfigSpec {
 
     public void setEnv(List<EnvVar> env) {
         this.env = env;
+    }
+
+    public ChangePolicy getDefaultChangePolicy() {
+        return defaultChangePolicy;
+    }
+
+    public void setDefaultChangePolicy(ChangePolicy defaultChangePolicy) {
+        this.defaultChangePolicy = defaultChangePolicy;
+    }
+
+    public Integer getDefaultMaxTurns() {
+        return defaultMaxTurns;
+    }
+
+    public void setDefaultMaxTurns(Integer defaultMaxTurns) {
+        this.defaultMaxTurns = defaultMaxTurns;
+    }
+
+    public String getDefaultMaxBudgetUSD() {
+        return defaultMaxBudgetUSD;
+    }
+
+    public void setDefaultMaxBudgetUSD(String defaultMaxBudgetUSD) {
+        this.defaultMaxBudgetUSD = defaultMaxBudgetUSD;
+    }
+
+    public Integer getDefaultTTLSecondsAfterFinished() {
+        return defaultTTLSecondsAfterFinished;
+    }
+
+    public void setDefaultTTLSecondsAfterFinished(Integer defaultTTLSecondsAfterFinished) {
+        this.defaultTTLSecondsAfterFinished = defaultTTLSecondsAfterFinished;
     }
 }

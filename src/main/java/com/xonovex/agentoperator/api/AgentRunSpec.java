@@ -14,7 +14,13 @@ import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Toleration;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "self == oldSelf", message = "spec is immutable after creation; create a new AgentRun instead")
+@ValidationRule(value = Validation.RUN_SPEC_IMMUTABLE, message = Validation.RUN_SPEC_IMMUTABLE_MESSAGE)
+@ValidationRule(value = "!has(oldSelf.cancel) || !oldSelf.cancel || has(self.cancel) && self.cancel",
+        message = "cancel cannot be undone")
+@ValidationRule(value = "!has(self.output) || has(self.output.credentialsSecretRef) || has(self.repository.credentialsSecretRef)",
+        message = "output needs credentials to push with: set output.credentialsSecretRef or repository.credentialsSecretRef")
+@ValidationRule(value = "!has(self.output) || !has(self.output.pullRequest) || has(self.output.pullRequest.base) || has(self.repository.branch)",
+        message = "output.pullRequest.base is required when repository.branch is not set")
 @ValidationRule(value = "!(has(self.provider) && has(self.providerRef))",
         message = "provider and providerRef are mutually exclusive; set one of them")
 public class AgentRunSpec {
@@ -81,6 +87,42 @@ public class AgentRunSpec {
     @JsonPropertyDescription("Tolerations of the run's pod, as in a Pod's tolerations. At most 128.")
     @Size(max = Validation.MAX_LIST_ITEMS)
     private List<Toleration> tolerations;
+
+    @JsonPropertyDescription("""
+            Publish the work: push it to a branch, optionally open a pull request, after checking the change. \
+            Default: none; the work stays on the run's workspace volume.""")
+    private RunOutput output;
+
+    @JsonPropertyDescription("""
+            At most this many agent turns, 1 to 10000; the CLI stops there and the run fails with reason \
+            MaxTurnsExceeded. Default: the AgentConfig's defaultMaxTurns, else no limit. Claude Code enforces it \
+            (--max-turns); OpenCode cannot: condition GuardrailsEnforced says so and the run goes on without it.""")
+    @io.fabric8.generator.annotation.Min(1)
+    @io.fabric8.generator.annotation.Max(10000)
+    private Integer maxTurns;
+
+    @JsonPropertyDescription("""
+            At most this much spent on the model, in US dollars as the CLI prices it, such as 2.50; the run fails \
+            with reason MaxBudgetExceeded when the CLI stops on it. Default: the AgentConfig's \
+            defaultMaxBudgetUSD, else no limit. Claude Code enforces it (--max-budget-usd); OpenCode cannot: \
+            condition GuardrailsEnforced says so.""")
+    @Size(min = 1, max = 16)
+    @Pattern(Validation.USD)
+    private String maxBudgetUSD;
+
+    @JsonPropertyDescription("""
+            Seconds after the run ends (Succeeded, Failed, TimedOut, Cancelled) when the operator deletes it, \
+            and with it its Job, pod, workspace and transcript. 0 deletes it at once. Default: the AgentConfig's \
+            defaultTTLSecondsAfterFinished, else never. May be changed at any time.""")
+    @io.fabric8.generator.annotation.Min(0)
+    @io.fabric8.generator.annotation.Max(31_536_000)
+    private Integer ttlSecondsAfterFinished;
+
+    @JsonPropertyDescription("""
+            Set to true to stop the run: a run that has not started never starts; a started run's Job is \
+            suspended, which stops its pod. The run ends Cancelled; its workspace and transcript stay. The only \
+            spec field that may change after creation (besides ttlSecondsAfterFinished), and only to true.""")
+    private Boolean cancel;
 
     public AgentType getAgent() {
         return agent;
@@ -176,5 +218,51 @@ public class AgentRunSpec {
 
     public void setTolerations(List<Toleration> tolerations) {
         this.tolerations = tolerations;
+    }
+
+    public RunOutput getOutput() {
+        return output;
+    }
+
+    public void setOutput(RunOutput output) {
+        this.output = output;
+    }
+
+    public Integer getMaxTurns() {
+        return maxTurns;
+    }
+
+    public void setMaxTurns(Integer maxTurns) {
+        this.maxTurns = maxTurns;
+    }
+
+    public String getMaxBudgetUSD() {
+        return maxBudgetUSD;
+    }
+
+    public void setMaxBudgetUSD(String maxBudgetUSD) {
+        this.maxBudgetUSD = maxBudgetUSD;
+    }
+
+    public Integer getTtlSecondsAfterFinished() {
+        return ttlSecondsAfterFinished;
+    }
+
+    public void setTtlSecondsAfterFinished(Integer ttlSecondsAfterFinished) {
+        this.ttlSecondsAfterFinished = ttlSecondsAfterFinished;
+    }
+
+    public Boolean getCancel() {
+        return cancel;
+    }
+
+    public void setCancel(Boolean cancel) {
+        this.cancel = cancel;
+    }
+
+    /** Whether the user asked to stop the run (not a field: nothing is serialized). */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public boolean isCancelRequested() {
+        return Boolean.TRUE.equals(cancel);
     }
 }

@@ -17,6 +17,9 @@ public class AgentRunStatus extends ObservedStatus {
     @JsonPropertyDescription("The agent the run uses: spec.agent, or the AgentConfig's defaultAgent.")
     private AgentType agent;
 
+    @JsonPropertyDescription("The provider the run uses: the AgentProvider's name, or the inline provider's name.")
+    private String provider;
+
     @JsonPropertyDescription("Name of the run's Job; kubectl logs job/<jobName> -c agent shows the agent's output.")
     private String jobName;
 
@@ -43,6 +46,9 @@ public class AgentRunStatus extends ObservedStatus {
     @JsonPropertyDescription("A human-readable sentence on the current phase: what the run waits for, or why it ended.")
     private String message;
 
+    @JsonPropertyDescription("What the publish step did with the work, when the run has an output: outcome, branch, commit, pull request.")
+    private OutputStatus output;
+
     public Phase getPhase() {
         return phase;
     }
@@ -57,6 +63,22 @@ public class AgentRunStatus extends ObservedStatus {
 
     public void setAgent(AgentType agent) {
         this.agent = agent;
+    }
+
+    public String getProvider() {
+        return provider;
+    }
+
+    public void setProvider(String provider) {
+        this.provider = provider;
+    }
+
+    public OutputStatus getOutput() {
+        return output;
+    }
+
+    public void setOutput(OutputStatus output) {
+        this.output = output;
     }
 
     public String getJobName() {
@@ -133,12 +155,13 @@ public class AgentRunStatus extends ObservedStatus {
                 && Objects.equals(workspaceClaimName, other.workspaceClaimName)
                 && Objects.equals(promptConfigMapName, other.promptConfigMapName)
                 && Objects.equals(startTime, other.startTime) && Objects.equals(completionTime, other.completionTime)
-                && Objects.equals(exitCode, other.exitCode) && Objects.equals(message, other.message);
+                && Objects.equals(exitCode, other.exitCode) && Objects.equals(message, other.message)
+                && Objects.equals(provider, other.provider) && Objects.equals(output, other.output);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(observationHash(), phase, agent, jobName, podName, workspaceClaimName,
-                promptConfigMapName, startTime, completionTime, exitCode, message);
+                promptConfigMapName, startTime, completionTime, exitCode, message, provider, output);
     }
 }

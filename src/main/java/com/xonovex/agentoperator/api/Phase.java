@@ -2,7 +2,7 @@ package com.xonovex.agentoperator.api;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
-/** Lifecycle of an AgentRun: Pending → Initializing → Running → Succeeded | Failed | TimedOut. */
+/** Lifecycle of an AgentRun: Pending → Initializing → Running → Succeeded | Failed | TimedOut | Cancelled. */
 public enum Phase {
     @JsonProperty("Pending")
     PENDING("Pending", 0),
@@ -15,7 +15,9 @@ public enum Phase {
     @JsonProperty("Failed")
     FAILED("Failed", 3),
     @JsonProperty("TimedOut")
-    TIMED_OUT("TimedOut", 3);
+    TIMED_OUT("TimedOut", 3),
+    @JsonProperty("Cancelled")
+    CANCELLED("Cancelled", 3);
 
     private final String value;
     /** Position in the lifecycle; the terminal phases share the last one. */
@@ -40,7 +42,7 @@ public enum Phase {
 
     /** A terminal run never changes phase again. */
     public boolean isTerminal() {
-        return this == SUCCEEDED || this == FAILED || this == TIMED_OUT;
+        return step == 3;
     }
 
     @Override

@@ -52,6 +52,17 @@ public final class Validation {
 
     public static final String ENV_NAME = "^[-._a-zA-Z][-._a-zA-Z0-9]*$";
 
+    /** A US dollar amount as the CLIs take it: digits, optionally a point and up to 4 decimals. */
+    public static final String USD = "^[0-9]{1,9}([.][0-9]{1,4})?$";
+
+    /**
+     * An AgentRun's spec cannot change, except cancel and ttlSecondsAfterFinished: field by field, each present in
+     * both or in neither, and equal (written out, as CEL cannot compare an object without one of its fields).
+     */
+    public static final String RUN_SPEC_IMMUTABLE = "has(self.agent) == has(oldSelf.agent) && (!has(self.agent) || self.agent == oldSelf.agent) && has(self.providerRef) == has(oldSelf.providerRef) && (!has(self.providerRef) || self.providerRef == oldSelf.providerRef) && has(self.provider) == has(oldSelf.provider) && (!has(self.provider) || self.provider == oldSelf.provider) && has(self.repository) == has(oldSelf.repository) && (!has(self.repository) || self.repository == oldSelf.repository) && has(self.worktree) == has(oldSelf.worktree) && (!has(self.worktree) || self.worktree == oldSelf.worktree) && has(self.prompt) == has(oldSelf.prompt) && (!has(self.prompt) || self.prompt == oldSelf.prompt) && has(self.resources) == has(oldSelf.resources) && (!has(self.resources) || self.resources == oldSelf.resources) && has(self.timeout) == has(oldSelf.timeout) && (!has(self.timeout) || self.timeout == oldSelf.timeout) && has(self.env) == has(oldSelf.env) && (!has(self.env) || self.env == oldSelf.env) && has(self.image) == has(oldSelf.image) && (!has(self.image) || self.image == oldSelf.image) && has(self.nodeSelector) == has(oldSelf.nodeSelector) && (!has(self.nodeSelector) || self.nodeSelector == oldSelf.nodeSelector) && has(self.tolerations) == has(oldSelf.tolerations) && (!has(self.tolerations) || self.tolerations == oldSelf.tolerations) && has(self.output) == has(oldSelf.output) && (!has(self.output) || self.output == oldSelf.output) && has(self.maxTurns) == has(oldSelf.maxTurns) && (!has(self.maxTurns) || self.maxTurns == oldSelf.maxTurns) && has(self.maxBudgetUSD) == has(oldSelf.maxBudgetUSD) && (!has(self.maxBudgetUSD) || self.maxBudgetUSD == oldSelf.maxBudgetUSD)";
+    public static final String RUN_SPEC_IMMUTABLE_MESSAGE =
+            "spec is immutable after creation, except cancel and ttlSecondsAfterFinished; create a new AgentRun instead";
+
     public static final int MAX_PROMPT_LENGTH = 262144;
     public static final int MAX_LIST_ITEMS = 128;
 }

@@ -147,15 +147,21 @@ public class AgentRunReconciler implements Reconciler<AgentRun> {
         var id = ResourceID.fromResource(run);
         var names = ChildNames.of(run);
         var job = ownJob(run, names, context);
+        var now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         if (isTerminal(run)) {
             // a terminal run never changes phase again, whatever happens to its Job afterwards
             secretWatches.retainOnly(id, Set.of());
             job.ifPresent(j -> stopIfActive(j, context.getClient(), who));
-            return UpdateControl.noUpdate();
+            return retention(run, run.getStatus().getCompletionTime(), context, who, now);
         }
-        var now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         Outcome outcome;
-        if (job.isPresent()) {
+        if (run.getSpec().isCancelRequested()) {
+            secretWatches.retainOnly(id, Set.of());
+            job.ifPresent(j -> stopIfActive(j, context.getClient(), who));
+            LOG.infof("%s: cancelled by spec.cancel", who);
+            outcome = new Outcome(RunStatuses.cancelled(run, job.isPresent() || RunStatuses.isStarted(run),
+                    now.toString()));
+        } else if (job.isPresent()) {
             secretWatches.retainOnly(id, Set.of());
             outcome = observe(run, job.get(), names, context, now);
         } else if (RunStatuses.isStarted(run)) {
@@ -167,6 +173,8 @@ public class AgentRunReconciler implements Reconciler<AgentRun> {
         write(run, outcome.status(), context, who);
         if (outcome.status().getPhase() != null && outcome.status().getPhase().isTerminal()) {
             job.ifPresent(j -> stopIfActive(j, context.getClient(), who));
+            // the write of our own status wakes nobody: the retention clock starts here
+            return retention(run, outcome.status().getCompletionTime(), context, who, now);
         }
         return outcome.recheckAfter() == null ? UpdateControl.noUpdate()
                 : UpdateControl.<AgentRun> noUpdate().rescheduleAfter(outcome.recheckAfter());
@@ -239,7 +247,7 @@ public class AgentRunReconciler implements Reconciler<AgentRun> {
         }
         LOG.infof("%s: created PVC %s, ConfigMap %s and Job %s (agent %s, image %s)", who, names.workspaceClaim(),
                 names.promptConfigMap(), names.job(), agent, resolved.image());
-        return new Outcome(RunStatuses.started(run, agent, names, now.toString()));
+        return new Outcome(RunStatuses.started(run, agent, resolved.provider().name(), names, now.toString()));
     }
 
     /**
@@ -285,6 +293,40 @@ public class AgentRunReconciler implements Reconciler<AgentRun> {
                 + "Delete that " + kind + " or create the run under another name";
         LOG.warnf("%s: %s", who, message);
         return new Outcome(RunStatuses.failed(run, agent, Reasons.NAME_CONFLICT, message, now.toString()));
+    }
+
+    /**
+     * A finished run is deleted (and with it its Job, pod and workspace) once ttlSecondsAfterFinished (the run's, else
+     * its AgentConfig's) has passed since it ended; until then the reconciliation comes back at that time.
+     */
+    private UpdateControl<AgentRun> retention(AgentRun run, String completionTime, Context<AgentRun> context,
+            String who, Instant now) {
+        var ttl = run.getSpec().getTtlSecondsAfterFinished();
+        if (ttl == null) {
+            var configs = ((InformerEventSource<AgentConfig, ?>) context.eventSourceRetriever()
+                    .getEventSourceFor(AgentConfig.class)).list(run.getMetadata().getNamespace(), c -> true).toList();
+            ttl = RunResolver.namespaceConfig(configs).map(c -> c.getSpec().getDefaultTTLSecondsAfterFinished())
+                    .orElse(null);
+        }
+        if (ttl == null) {
+            return UpdateControl.noUpdate();
+        }
+        var ended = parseOr(completionTime, now);
+        var left = Duration.between(now, ended.plusSeconds(ttl));
+        if (left.isNegative() || left.isZero()) {
+            LOG.infof("%s: deleting the run: it ended %s and ttlSecondsAfterFinished is %ds", who, ended, ttl);
+            context.getClient().resource(run).delete();
+            return UpdateControl.noUpdate();
+        }
+        return UpdateControl.<AgentRun> noUpdate().rescheduleAfter(left);
+    }
+
+    private static Instant parseOr(String time, Instant fallback) {
+        try {
+            return time == null ? fallback : Instant.parse(time);
+        } catch (RuntimeException e) {
+            return fallback;
+        }
     }
 
     /**

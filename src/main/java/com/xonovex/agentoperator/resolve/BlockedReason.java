@@ -14,5 +14,6 @@ public final class BlockedReason {
     public static final String SECRET_NOT_FOUND = "SecretNotFound";
     public static final String SECRET_KEY_NOT_FOUND = "SecretKeyNotFound";
     public static final String GIT_CREDENTIALS_NOT_FOUND = "GitCredentialsNotFound";
+    public static final String PUSH_CREDENTIALS_NOT_FOUND = "PushCredentialsNotFound";
     public static final String INVALID_SETTING = "InvalidSetting";
 }

@@ -14,6 +14,7 @@ import com.xonovex.agentoperator.api.AgentRunSpec;
 import com.xonovex.agentoperator.api.AgentType;
 import com.xonovex.agentoperator.api.SecretKeyRef;
 import com.xonovex.agentoperator.config.OperatorConfig;
+import com.xonovex.agentoperator.publish.PublishResolver;
 import io.fabric8.kubernetes.api.model.Secret;
 
 /**
@@ -74,16 +75,25 @@ public final class RunResolver {
             return new Resolution.Blocked(BlockedReason.INVALID_SETTING, "timeout '" + timeoutText
                     + "' is not a duration such as 30m or 1h");
         }
+        var output = spec.getOutput();
+        if (output != null && output.getCredentialsSecretRef() != null
+                && cluster.secret(namespace, output.getCredentialsSecretRef().getName()).isEmpty()) {
+            return new Resolution.Blocked(BlockedReason.PUSH_CREDENTIALS_NOT_FOUND, "Secret "
+                    + output.getCredentialsSecretRef().getName() + " named by output.credentialsSecretRef does not exist");
+        }
         var image = firstSet(spec.getImage(), configSpec.getDefaultImage(), defaults.defaultImage());
         var storageSize = firstSet(configSpec.getStorageSize(), defaults.defaultStorageSize());
         var namespaceEnv = configSpec.getEnv() == null ? List.<io.fabric8.kubernetes.api.model.EnvVar> of()
                 : configSpec.getEnv();
         return new Resolution.Resolved(new ResolvedRun(agent, settings, image, timeout,
-                Optional.ofNullable(configSpec.getStorageClass()), storageSize, namespaceEnv));
+                Optional.ofNullable(configSpec.getStorageClass()), storageSize, namespaceEnv,
+                PublishResolver.resolve(run, configSpec, timeout),
+                firstSet(spec.getMaxTurns(), configSpec.getDefaultMaxTurns()),
+                firstSet(spec.getMaxBudgetUSD(), configSpec.getDefaultMaxBudgetUSD())));
     }
 
     /** The namespace's AgentConfig: the one named "default", or the only one. */
-    static Optional<AgentConfig> namespaceConfig(List<AgentConfig> configs) {
+    public static Optional<AgentConfig> namespaceConfig(List<AgentConfig> configs) {
         var named = configs.stream().filter(c -> AgentConfig.DEFAULT_NAME.equals(c.getMetadata().getName()))
                 .findFirst();
         if (named.isPresent()) {

@@ -2,6 +2,7 @@ package com.xonovex.agentoperator.status;
 
 import java.time.Duration;
 
+import com.xonovex.agentoperator.api.OutputStatus;
 import com.xonovex.agentoperator.api.Phase;
 
 /**
@@ -13,10 +14,21 @@ import com.xonovex.agentoperator.api.Phase;
  *        null when the next watch event is enough
  */
 public record Observation(Phase phase, String reason, String message, Integer exitCode, String podName,
-        String startTime, String completionTime, Duration recheckAfter) {
+        String startTime, String completionTime, Duration recheckAfter, OutputStatus output) {
 
     public Observation(Phase phase, String reason, String message, Integer exitCode, String podName,
             String startTime, String completionTime) {
-        this(phase, reason, message, exitCode, podName, startTime, completionTime, null);
+        this(phase, reason, message, exitCode, podName, startTime, completionTime, null, null);
+    }
+
+    public Observation(Phase phase, String reason, String message, Integer exitCode, String podName,
+            String startTime, String completionTime, Duration recheckAfter) {
+        this(phase, reason, message, exitCode, podName, startTime, completionTime, recheckAfter, null);
+    }
+
+    /** The same observation with what the publish step reported. */
+    public Observation withOutput(java.util.Optional<OutputStatus> reported) {
+        return new Observation(phase, reason, message, exitCode, podName, startTime, completionTime, recheckAfter,
+                reported.orElse(output));
     }
 }

@@ -10,7 +10,9 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
+import com.xonovex.agentoperator.api.OutputStatus;
 import com.xonovex.agentoperator.api.Phase;
+import com.xonovex.agentoperator.result.PublishResults;
 import com.xonovex.agentoperator.workload.AgentJobBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
@@ -52,13 +54,20 @@ public final class PhaseDeriver {
 
         var failed = jobCondition(job, "Failed").or(() -> jobCondition(job, "FailureTarget"));
         if (failed.isPresent()) {
-            return failure(job, failed.get(), pod, podName, startTime, now);
+            return failure(job, failed.get(), pod, podName, startTime, now).withOutput(publishOutput(pod));
         }
         var complete = jobCondition(job, "Complete").or(() -> jobCondition(job, "SuccessCriteriaMet"));
         if (complete.isPresent()) {
             var time = firstSet(status.getCompletionTime(), complete.get().getLastTransitionTime(), now.toString());
-            return new Observation(Phase.SUCCEEDED, Reasons.COMPLETED, "the agent finished successfully", 0,
-                    podName, startTime, time);
+            var output = publishOutput(pod);
+            var message = output.map(o -> switch (o.getOutcome()) {
+                case "Pushed" -> "the agent finished successfully; its work is on branch " + o.getBranch()
+                        + (o.getPullRequestURL() != null ? ", " + o.getPullRequestURL() : "");
+                case "NoChanges" -> "the agent finished successfully; it changed nothing, so nothing was pushed";
+                default -> "the agent finished successfully";
+            }).orElse("the agent finished successfully");
+            return new Observation(Phase.SUCCEEDED, Reasons.COMPLETED, message, 0, podName, startTime, time)
+                    .withOutput(output);
         }
         if (pod.isEmpty()) {
             return new Observation(Phase.PENDING, Reasons.WAITING_FOR_POD, "the Job has not started a pod yet",
@@ -79,13 +88,14 @@ public final class PhaseDeriver {
         if (stuck.isPresent()) {
             return stuck.get();
         }
-        var agent = containerStatus(p.getStatus() == null ? null : p.getStatus().getContainerStatuses(),
-                AgentJobBuilder.AGENT_CONTAINER);
+        var agent = anyContainerStatus(p, AgentJobBuilder.AGENT_CONTAINER);
         boolean agentStarted = agent.map(c -> c.getState() != null
                 && (c.getState().getRunning() != null || c.getState().getTerminated() != null)).orElse(false);
         if (agentStarted) {
-            return new Observation(Phase.RUNNING, Reasons.STARTED, "the agent is running", null, podName, startTime,
-                    null);
+            boolean publishing = agent.map(c -> c.getState().getTerminated() != null).orElse(false)
+                    && anyContainerStatus(p, AgentJobBuilder.PUBLISH_CONTAINER).isPresent();
+            return new Observation(Phase.RUNNING, Reasons.STARTED, publishing ? "the agent finished; publishing its work"
+                    : "the agent is running", null, podName, startTime, null);
         }
         return new Observation(Phase.INITIALIZING, Reasons.SCHEDULED,
                 "the pod is scheduled; cloning the repository", null, podName, startTime, null);
@@ -228,7 +238,11 @@ public final class PhaseDeriver {
     private record Failure(String reason, String message, int exitCode) {
     }
 
-    /** The first container that terminated with a non-zero code: the init container first, then the agent. */
+    /**
+     * The first container that terminated with a non-zero code: git-clone first, then the agent, then publish (whose
+     * termination message says which rule refused the change). The agent's and publish's termination messages are
+     * structured results, read elsewhere; only git-clone's (the kubelet's) message goes into the sentence.
+     */
     private static Optional<Failure> containerFailure(Pod pod) {
         if (pod.getStatus() == null) {
             return Optional.empty();
@@ -240,9 +254,57 @@ public final class PhaseDeriver {
                     + AgentJobBuilder.CLONE_CONTAINER + " failed with exit code " + t.getExitCode() + details(t),
                     t.getExitCode()));
         }
-        var agent = terminatedWithError(pod.getStatus().getContainerStatuses(), AgentJobBuilder.AGENT_CONTAINER);
-        return agent.map(t -> new Failure(Reasons.AGENT_FAILED, "container " + AgentJobBuilder.AGENT_CONTAINER
-                + " failed with exit code " + t.getExitCode() + details(t), t.getExitCode()));
+        var agent = anyContainerStatus(pod, AgentJobBuilder.AGENT_CONTAINER).map(PhaseDeriver::terminated)
+                .filter(t -> t.getExitCode() != null && t.getExitCode() != 0);
+        if (agent.isPresent()) {
+            var t = agent.get();
+            return Optional.of(new Failure(Reasons.AGENT_FAILED, "container " + AgentJobBuilder.AGENT_CONTAINER
+                    + " failed with exit code " + t.getExitCode() + reason(t), t.getExitCode()));
+        }
+        var publish = terminatedWithError(pod.getStatus().getContainerStatuses(), AgentJobBuilder.PUBLISH_CONTAINER);
+        return publish.map(t -> {
+            var output = PublishResults.parse(t.getMessage());
+            var outcome = output.map(OutputStatus::getOutcome).orElse("Failed");
+            var reason = switch (outcome) {
+                case "Refused" -> Reasons.PUBLISH_REFUSED;
+                case "PullRequestFailed" -> Reasons.PULL_REQUEST_FAILED;
+                default -> Reasons.PUBLISH_FAILED;
+            };
+            var rule = output.map(OutputStatus::getRule).map(r -> " (" + r + ")").orElse("");
+            var said = output.map(OutputStatus::getMessage).map(m -> ": " + m).orElse("");
+            var what = switch (reason) {
+                case Reasons.PUBLISH_REFUSED -> "publish refused the change" + rule + said
+                        + "; nothing was pushed, the work stays on the workspace volume";
+                case Reasons.PULL_REQUEST_FAILED -> "the work was pushed, but the pull request could not be opened"
+                        + said;
+                default -> "publish failed" + rule + said + " (container " + AgentJobBuilder.PUBLISH_CONTAINER
+                        + " exited with code " + t.getExitCode() + ")";
+            };
+            return new Failure(reason, what, t.getExitCode());
+        });
+    }
+
+    /** What the publish container reported, once it has ended (successfully or not). */
+    static Optional<OutputStatus> publishOutput(Optional<Pod> pod) {
+        return pod.flatMap(p -> anyContainerStatus(p, AgentJobBuilder.PUBLISH_CONTAINER)).map(PhaseDeriver::terminated)
+                .flatMap(t -> PublishResults.parse(t.getMessage()));
+    }
+
+    private static ContainerStateTerminated terminated(ContainerStatus status) {
+        return status.getState() == null ? null : status.getState().getTerminated();
+    }
+
+    /** A container of the pod, whether it runs as an init container or as a main one. */
+    private static Optional<ContainerStatus> anyContainerStatus(Pod pod, String name) {
+        if (pod.getStatus() == null) {
+            return Optional.empty();
+        }
+        return containerStatus(pod.getStatus().getInitContainerStatuses(), name)
+                .or(() -> containerStatus(pod.getStatus().getContainerStatuses(), name));
+    }
+
+    private static String reason(ContainerStateTerminated t) {
+        return t.getReason() == null ? "" : " (" + t.getReason() + ")";
     }
 
     private static Optional<ContainerStateTerminated> terminatedWithError(List<ContainerStatus> statuses,

@@ -17,6 +17,9 @@ public final class Reasons {
     public static final String FAILED = "Failed";
     /** A reconciliation failed for a reason the operator retries (the phase stays); False again once it succeeds. */
     public static final String RECONCILE_ERROR = "ReconcileError";
+    public static final String CANCELLED = "Cancelled";
+    /** Whether the run's guardrails (maxTurns, maxBudgetUSD) are enforced by its agent's CLI. */
+    public static final String GUARDRAILS_ENFORCED = "GuardrailsEnforced";
 
     // Resolved=True
     public static final String JOB_CREATED = "JobCreated";
@@ -33,6 +36,13 @@ public final class Reasons {
     // Complete
     public static final String COMPLETED = "Completed";
 
+    // Cancelled
+    public static final String CANCEL_REQUESTED = "CancelRequested";
+
+    // GuardrailsEnforced
+    public static final String ENFORCED = "Enforced";
+    public static final String NOT_SUPPORTED = "NotSupportedByAgent";
+
     // Failed (and TimedOut)
     public static final String INIT_CONTAINER_FAILED = "InitContainerFailed";
     public static final String AGENT_FAILED = "AgentFailed";
@@ -43,6 +53,13 @@ public final class Reasons {
     public static final String INVALID_WORKLOAD = "InvalidWorkload";
     public static final String NAME_CONFLICT = "NameConflict";
     public static final String FAILED_MOUNT = "FailedMount";
+    // the publish step (status.output says more)
+    public static final String PUBLISH_REFUSED = "PublishRefused";
+    public static final String PUBLISH_FAILED = "PublishFailed";
+    public static final String PULL_REQUEST_FAILED = "PullRequestFailed";
+    // guardrails the CLI stopped on
+    public static final String MAX_TURNS_EXCEEDED = "MaxTurnsExceeded";
+    public static final String MAX_BUDGET_EXCEEDED = "MaxBudgetExceeded";
     // the kubelet's waiting reasons that end a run: a pod that can never start its containers
     public static final String ERR_IMAGE_PULL = "ErrImagePull";
     public static final String IMAGE_PULL_BACK_OFF = "ImagePullBackOff";

@@ -39,16 +39,36 @@ public final class RunStatuses {
      * The workspace, prompt and Job were just created: from now on the run counts as started (a Job that vanishes
      * ends it; it is never created again). The names are recorded, so users find the children.
      */
-    public static AgentRunStatus started(AgentRun run, AgentType agent, ChildNames names, String now) {
+    public static AgentRunStatus started(AgentRun run, AgentType agent, String provider, ChildNames names,
+            String now) {
         var status = next(run, Phase.PENDING);
         if (status == null) {
             return copyOf(run);
         }
         status.setAgent(agent);
+        status.setProvider(provider);
         names.recordIn(status);
         status.setMessage("created Job " + names.job() + "; waiting for its pod");
         status.setConditions(Conditions.set(status.getConditions(), Reasons.RESOLVED, true, Reasons.JOB_CREATED,
                 "provider and settings resolved; created Job " + names.job(), generation(run), now));
+        return succeeded(run, status, now);
+    }
+
+    /**
+     * The user set spec.cancel: the run ends Cancelled (a started run's Job has been suspended, which stops its
+     * pod). Its workspace stays.
+     */
+    public static AgentRunStatus cancelled(AgentRun run, boolean started, String now) {
+        var status = next(run, Phase.CANCELLED);
+        if (status == null) {
+            return copyOf(run);
+        }
+        var message = started ? "cancelled by spec.cancel: the Job is suspended and its pod stopped; the workspace "
+                + "and transcript stay until the run is deleted" : "cancelled by spec.cancel before it started";
+        status.setMessage(message);
+        status.setCompletionTime(now);
+        status.setConditions(Conditions.set(status.getConditions(), Reasons.CANCELLED, true, Reasons.CANCEL_REQUESTED,
+                message, generation(run), now));
         return succeeded(run, status, now);
     }
 
@@ -96,6 +116,9 @@ public final class RunStatuses {
         }
         if (observation.startTime() != null) {
             status.setStartTime(observation.startTime());
+        }
+        if (observation.output() != null) {
+            status.setOutput(observation.output());
         }
         if (phase.isTerminal()) {
             status.setCompletionTime(observation.completionTime() != null ? observation.completionTime() : now);
@@ -186,6 +209,8 @@ public final class RunStatuses {
         copy.setCompletionTime(current.getCompletionTime());
         copy.setExitCode(current.getExitCode());
         copy.setMessage(current.getMessage());
+        copy.setProvider(current.getProvider());
+        copy.setOutput(current.getOutput());
         copy.setObservedGeneration(current.getObservedGeneration());
         return copy;
     }

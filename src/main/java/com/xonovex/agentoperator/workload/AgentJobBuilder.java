@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.xonovex.agentoperator.api.AgentRun;
+import com.xonovex.agentoperator.api.PublishOn;
 import com.xonovex.agentoperator.api.Repository;
 import com.xonovex.agentoperator.config.OperatorConfig;
 import com.xonovex.agentoperator.resolve.ResolvedRun;
@@ -28,6 +29,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 public final class AgentJobBuilder {
     public static final String CLONE_CONTAINER = "git-clone";
     public static final String AGENT_CONTAINER = "agent";
+    public static final String PUBLISH_CONTAINER = PublishContainer.NAME;
     public static final String WORKSPACE = "/workspace";
     public static final String GIT_CREDENTIALS_DIR = "/etc/agent-operator/git-credentials";
     public static final String PROMPT_DIR = "/etc/agent-operator/prompt";
@@ -78,9 +80,16 @@ public final class AgentJobBuilder {
                         .build())
                 .withNodeSelector(spec.getNodeSelector())
                 .withTolerations(spec.getTolerations())
-                .withInitContainers(cloneContainer(run, resolved, config))
-                .withContainers(agentContainer(run, resolved, config))
-                .withVolumes(volumes(run))
+                // with an output, the agent is the last init container and publish the main container: publish then
+                // starts only after every process of the agent has ended, so nothing of the agent still runs
+                // (and could swap files under it) while it reads the working tree with the push credentials
+                .withInitContainers(resolved.publish().isPresent()
+                        ? List.of(cloneContainer(run, resolved, config), agentContainer(run, resolved, config))
+                        : List.of(cloneContainer(run, resolved, config)))
+                .withContainers(resolved.publish().isPresent()
+                        ? PublishContainer.build(run, resolved.publish().get(), resolved.image(), config)
+                        : agentContainer(run, resolved, config))
+                .withVolumes(volumes(run, resolved))
                 .endSpec()
                 .endTemplate()
                 .endSpec()
@@ -135,7 +144,7 @@ public final class AgentJobBuilder {
                 .withImagePullPolicy(config.imagePullPolicy())
                 .withCommand(resolved.agent().command())
                 .withWorkingDir(workingDir(run))
-                .withEnv(AgentEnvironment.build(run, resolved))
+                .withEnv(agentEnv(run, resolved))
                 .withResources(run.getSpec().getResources())
                 .withVolumeMounts(
                         mount("workspace", WORKSPACE, false),
@@ -146,7 +155,21 @@ public final class AgentJobBuilder {
                 .build();
     }
 
-    private static List<Volume> volumes(AgentRun run) {
+    /**
+     * With publishOn Always the agent stops a grace before the run's deadline and its container ends successfully
+     * whatever the CLI did (the real outcome is in its termination message), so that publish still runs.
+     */
+    private static List<EnvVar> agentEnv(AgentRun run, ResolvedRun resolved) {
+        var env = new ArrayList<>(AgentEnvironment.build(run, resolved));
+        resolved.publish().filter(p -> p.publishOn() == PublishOn.ALWAYS).ifPresent(p -> {
+            env.add(plain("AGENT_DEADLINE_SECONDS",
+                    Long.toString(Math.max(1, resolved.timeout().toSeconds() - p.graceSeconds()))));
+            env.add(plain("AGENT_ALWAYS_SUCCEED", "true"));
+        });
+        return env;
+    }
+
+    private static List<Volume> volumes(AgentRun run, ResolvedRun resolved) {
         var volumes = new ArrayList<Volume>();
         volumes.add(new VolumeBuilder().withName("workspace").withNewPersistentVolumeClaim()
                 .withClaimName(ChildNames.of(run).workspaceClaim()).endPersistentVolumeClaim()
@@ -158,6 +181,7 @@ public final class AgentJobBuilder {
         for (String name : List.of("git-home", "clone-state", "clone-tmp", "agent-home", "tmp")) {
             volumes.add(new VolumeBuilder().withName(name).withNewEmptyDir().endEmptyDir().build());
         }
+        resolved.publish().ifPresent(publish -> volumes.addAll(PublishContainer.volumes(publish)));
         var credentials = run.getSpec().getRepository().getCredentialsSecretRef();
         if (credentials != null) {
             // group-readable for the pod's fsGroup, nobody else; the script copies the ssh key to a 0600 file
@@ -167,7 +191,7 @@ public final class AgentJobBuilder {
         return volumes;
     }
 
-    private static SecurityContext restrictedContainer() {
+    static SecurityContext restrictedContainer() {
         return new SecurityContextBuilder()
                 .withAllowPrivilegeEscalation(false)
                 .withPrivileged(false)
@@ -178,11 +202,11 @@ public final class AgentJobBuilder {
                 .build();
     }
 
-    private static VolumeMount mount(String volume, String path, boolean readOnly) {
+    static VolumeMount mount(String volume, String path, boolean readOnly) {
         return new VolumeMountBuilder().withName(volume).withMountPath(path).withReadOnly(readOnly).build();
     }
 
-    private static EnvVar plain(String name, String value) {
+    static EnvVar plain(String name, String value) {
         return new EnvVarBuilder().withName(name).withValue(value).build();
     }
 

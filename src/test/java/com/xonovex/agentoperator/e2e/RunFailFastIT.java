@@ -15,6 +15,8 @@ import com.xonovex.agentoperator.workload.Labels;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 
 /**
  * Tier 3 (real API server, controller manager with the Job, garbage-collector and quota controllers, kwok nodes,
@@ -88,7 +90,7 @@ class RunFailFastIT extends E2eTest {
         var failed = await(ns, name, TIMEOUT, "terminal", E2eTest::terminal);
         assertThat(failed.getStatus().getPhase()).isEqualTo(Phase.FAILED);
         assertThat(failedReason(failed)).isEqualTo("PodDisrupted");
-        assertThat(failed.getStatus().getMessage()).contains("DisruptionTarget");
+        assertThat(failed.getStatus().getMessage()).contains("disrupted").contains("Evict");
     }
 
     @Test
@@ -113,8 +115,8 @@ class RunFailFastIT extends E2eTest {
             assertThat(e.getReason()).isEqualTo("QuotaExceeded");
         });
 
-        quota.getSpec().getHard().put("persistentvolumeclaims", new Quantity("5"));
-        client().resource(quota).update();
+        client().resourceQuotas().inNamespace(ns).withName(quota.getMetadata().getName())
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"hard\":{\"persistentvolumeclaims\":\"5\"}}}");
         var done = await(ns, name, Duration.ofMinutes(3), "terminal once the quota allows it", E2eTest::terminal);
         assertThat(done.getStatus().getPhase()).isEqualTo(Phase.SUCCEEDED);
     }

@@ -154,9 +154,15 @@ class RunLifecycleIT extends E2eTest {
                 && client().configMaps().inNamespace(ns).withName(names.getPromptConfigMapName()).get() == null);
     }
 
+    /**
+     * The Job controller sets Failed once every pod has terminated; the run may have ended before, on the interim
+     * FailureTarget condition.
+     */
     private void assertJobFailed(String name, String reason) {
-        var job = client().batch().v1().jobs().inNamespace(ns).withName(name).get();
-        assertThat(job.getStatus().getConditions()).anyMatch(c -> "Failed".equals(c.getType())
-                && "True".equals(c.getStatus()) && reason.equals(c.getReason()));
+        env().cluster.waitUntil(TIMEOUT, "Job " + name + " to fail with " + reason, () -> {
+            var job = client().batch().v1().jobs().inNamespace(ns).withName(name).get();
+            return job.getStatus().getConditions().stream().anyMatch(c -> "Failed".equals(c.getType())
+                    && "True".equals(c.getStatus()) && reason.equals(c.getReason()));
+        });
     }
 }

@@ -280,4 +280,70 @@ class PhaseDeriverTest {
         assertThat(o.reason()).isEqualTo("PodDisrupted");
         assertThat(o.message()).contains("DisruptionTarget");
     }
+
+    private static ContainerStatus terminatedWith(String name, int code, String message) {
+        return new ContainerStatusBuilder().withName(name).withNewState().withNewTerminated().withExitCode(code)
+                .withReason(code == 0 ? "Completed" : "Error").withMessage(message).endTerminated().endState().build();
+    }
+
+    /** With an output the agent is the last init container and publish the main one. */
+    private static Pod publishingPod(ContainerStatus agent, ContainerStatus publish) {
+        return pod(true, List.of(terminated("git-clone", 0), agent), List.of(publish));
+    }
+
+    @Test
+    void theAgentAsAnInitContainerIsRunningAndThenPublishing() {
+        var running = observe(job(null, null), List.of(publishingPod(running("agent"), waiting("publish"))));
+        assertThat(running.phase()).isEqualTo(Phase.RUNNING);
+        assertThat(running.message()).isEqualTo("the agent is running");
+        var publishing = observe(job(null, null), List.of(publishingPod(terminated("agent", 0), running("publish"))));
+        assertThat(publishing.phase()).isEqualTo(Phase.RUNNING);
+        assertThat(publishing.message()).contains("publishing its work");
+    }
+
+    @Test
+    void aPushedChangeEndsTheRunSucceededWithItsBranchAndPullRequest() {
+        var message = "{\"outcome\":\"Pushed\",\"rule\":\"\",\"message\":\"pushed\",\"branch\":\"agent/fix\","
+                + "\"commit\":\"" + "a".repeat(40) + "\",\"baseCommit\":\"" + "b".repeat(40) + "\",\"changedFiles\":2,"
+                + "\"changedBytes\":120,\"pullRequestURL\":\"https://github.com/org/repo/pull/7\"}";
+        var o = observe(job("Complete", "CompletionsReached"),
+                List.of(publishingPod(terminated("agent", 0), terminatedWith("publish", 0, message))));
+        assertThat(o.phase()).isEqualTo(Phase.SUCCEEDED);
+        assertThat(o.message()).contains("agent/fix").contains("https://github.com/org/repo/pull/7");
+        assertThat(o.output().getCommit()).isEqualTo("a".repeat(40));
+        assertThat(o.output().getChangedFiles()).isEqualTo(2L);
+    }
+
+    @Test
+    void aRefusedChangeFailsTheRunNamingTheRule() {
+        var message = "{\"outcome\":\"Refused\",\"rule\":\"ProtectedPath\",\"message\":\"the change touches a "
+                + "protected path: .github/workflows/ci.yml\",\"branch\":\"agent/fix\",\"commit\":\"\","
+                + "\"baseCommit\":\"\",\"changedFiles\":1,\"changedBytes\":10,\"pullRequestURL\":\"\"}";
+        var o = observe(job("Failed", "BackoffLimitExceeded"),
+                List.of(publishingPod(terminated("agent", 0), terminatedWith("publish", 2, message))));
+        assertThat(o.phase()).isEqualTo(Phase.FAILED);
+        assertThat(o.reason()).isEqualTo("PublishRefused");
+        assertThat(o.message()).contains("(ProtectedPath)").contains(".github/workflows/ci.yml")
+                .contains("nothing was pushed");
+        assertThat(o.output().getOutcome()).isEqualTo("Refused");
+        assertThat(o.output().getCommit()).isNull();
+    }
+
+    @Test
+    void aFailedAgentBeforePublishingIsAnAgentFailureAndItsResultIsNotQuoted() {
+        var o = observe(job("Failed", "BackoffLimitExceeded"), List.of(publishingPod(
+                terminatedWith("agent", 1, "{\"agent\":\"claude\",\"isError\":true}"), waiting("publish"))));
+        assertThat(o.phase()).isEqualTo(Phase.FAILED);
+        assertThat(o.reason()).isEqualTo("AgentFailed");
+        assertThat(o.exitCode()).isEqualTo(1);
+        assertThat(o.message()).doesNotContain("isError");
+    }
+
+    @Test
+    void aGarbledPublishMessageStillFailsTheRunAsPublishFailed() {
+        var o = observe(job("Failed", "BackoffLimitExceeded"),
+                List.of(publishingPod(terminated("agent", 0), terminatedWith("publish", 1, "not json"))));
+        assertThat(o.reason()).isEqualTo("PublishFailed");
+        assertThat(o.output()).isNull();
+    }
 }

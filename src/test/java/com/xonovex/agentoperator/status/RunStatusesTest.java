@@ -58,7 +58,7 @@ class RunStatusesTest {
     @Test
     void aStartedRunIsNeverSetBackToStartedOrWaitingOnceItHasMovedOn() {
         var run = runIn(Phase.RUNNING);
-        assertThat(RunStatuses.started(run, AgentType.CLAUDE, NAMES, NOW)).isEqualTo(run.getStatus());
+        assertThat(RunStatuses.started(run, AgentType.CLAUDE, "gemini-provider", NAMES, NOW)).isEqualTo(run.getStatus());
         assertThat(RunStatuses.waiting(run, AgentType.CLAUDE, Reasons.QUOTA_EXCEEDED, "quota", NOW))
                 .isEqualTo(run.getStatus());
     }
@@ -78,7 +78,7 @@ class RunStatusesTest {
         run.getMetadata().setName("fix");
         run.getMetadata().setGeneration(1L);
         assertThat(RunStatuses.isStarted(run)).isFalse();
-        run.setStatus(RunStatuses.started(run, AgentType.CLAUDE, NAMES, NOW));
+        run.setStatus(RunStatuses.started(run, AgentType.CLAUDE, "gemini-provider", NAMES, NOW));
         assertThat(RunStatuses.isStarted(run)).isTrue();
         assertThat(run.getStatus().getJobName()).isEqualTo("fix");
         assertThat(run.getStatus().getWorkspaceClaimName()).isEqualTo(NAMES.workspaceClaim());
@@ -92,7 +92,7 @@ class RunStatusesTest {
         var run = new AgentRun();
         run.getMetadata().setName("fix");
         run.getMetadata().setGeneration(1L);
-        run.setStatus(RunStatuses.started(run, AgentType.CLAUDE, NAMES, NOW));
+        run.setStatus(RunStatuses.started(run, AgentType.CLAUDE, "gemini-provider", NAMES, NOW));
         var next = RunStatuses.observed(run, observed(Phase.PENDING, Reasons.WAITING_FOR_POD), AgentType.CLAUDE,
                 NAMES, "2026-11-28T10:05:01Z");
         assertThat(next).isEqualTo(run.getStatus());

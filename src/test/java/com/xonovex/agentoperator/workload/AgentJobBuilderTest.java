@@ -368,4 +368,58 @@ class AgentJobBuilderTest {
         assertThat(agentVolumes).doesNotContain("clone-state", "git-home", "git-credentials", "clone-tmp");
         assertThat(cloneVolumes).doesNotContain("tmp", "agent-home");
     }
+
+    private static ResolvedRun publishing(com.xonovex.agentoperator.api.PublishOn on) {
+        var base = resolved(AgentType.CLAUDE, Map.of(), List.of());
+        var settings = new com.xonovex.agentoperator.publish.PublishSettings("agent/fix", false, "msg", "A", "a@b",
+                "push-creds", on, on == com.xonovex.agentoperator.api.PublishOn.ALWAYS ? 120 : 0, 5, 1000,
+                List.of(".github/workflows/", "Jenkinsfile"),
+                Optional.of(new com.xonovex.agentoperator.publish.PublishSettings.PullRequestSettings("github",
+                        "https://api.github.com", "org/repo", "{\"title\":\"t\"}")));
+        return new ResolvedRun(base.agent(), base.provider(), base.image(), base.timeout(), base.storageClass(),
+                base.storageSize(), base.namespaceEnv(), Optional.of(settings), null, null);
+    }
+
+    @Test
+    void withAnOutputTheAgentRunsAsTheLastInitContainerAndPublishAfterIt() {
+        var job = build(Fixtures.run("fix", AgentType.CLAUDE), publishing(com.xonovex.agentoperator.api.PublishOn.SUCCESS));
+        var pod = job.getSpec().getTemplate().getSpec();
+        assertThat(pod.getInitContainers()).extracting("name").containsExactly("git-clone", "agent");
+        assertThat(pod.getContainers()).extracting("name").containsExactly("publish");
+        var publish = pod.getContainers().get(0);
+        var env = publish.getEnv().stream().collect(java.util.stream.Collectors.toMap(EnvVar::getName,
+                e -> e.getValue() == null ? "" : e.getValue()));
+        assertThat(env).containsEntry("PUBLISH_BRANCH", "agent/fix").containsEntry("PUBLISH_MAX_FILES", "5")
+                .containsEntry("PUBLISH_MAX_BYTES", "1000")
+                .containsEntry("PUBLISH_PROTECTED_PATHS", ".github/workflows/\nJenkinsfile")
+                .containsEntry("PR_PROVIDER", "github").containsEntry("PR_REPOSITORY", "org/repo")
+                .containsEntry("PR_REQUEST_JSON", "{\"title\":\"t\"}")
+                .containsEntry("AGENT_WORKDIR", "/workspace/repo");
+        assertThat(publish.getVolumeMounts()).anySatisfy(m -> {
+            assertThat(m.getName()).isEqualTo("workspace");
+            assertThat(m.getReadOnly()).as("publish only reads the agent's work").isTrue();
+        });
+        assertThat(pod.getVolumes()).anySatisfy(v -> {
+            assertThat(v.getName()).isEqualTo("push-credentials");
+            assertThat(v.getSecret().getSecretName()).isEqualTo("push-creds");
+        });
+        var agentMounts = pod.getInitContainers().get(1).getVolumeMounts().stream().map(m -> m.getName()).toList();
+        assertThat(agentMounts).doesNotContain("push-credentials", "git-credentials", "clone-state", "publish-home",
+                "publish-tmp");
+        assertThat(publish.getVolumeMounts().stream().map(m -> m.getName()).toList())
+                .doesNotContain("tmp", "agent-home", "git-credentials");
+        assertThat(pod.getInitContainers().get(1).getEnv()).noneMatch(e -> e.getName().startsWith("AGENT_DEADLINE"));
+    }
+
+    @Test
+    void publishingAlwaysGivesTheAgentAShorterDeadlineAndASuccessfulExit() {
+        var job = build(Fixtures.run("fix", AgentType.CLAUDE), publishing(com.xonovex.agentoperator.api.PublishOn.ALWAYS));
+        var agent = job.getSpec().getTemplate().getSpec().getInitContainers().get(1);
+        assertThat(agent.getEnv()).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("AGENT_DEADLINE_SECONDS");
+            assertThat(e.getValue()).isEqualTo(Long.toString(30 * 60 - 120));
+        });
+        assertThat(agent.getEnv()).anySatisfy(e -> assertThat(e.getName()).isEqualTo("AGENT_ALWAYS_SUCCEED"));
+        assertThat(job.getSpec().getActiveDeadlineSeconds()).isEqualTo(30L * 60);
+    }
 }
