@@ -217,6 +217,11 @@ public final class Benchmark {
                             () -> watch.started.size() >= m);
                 }
                 subjectProcess.awaitReady(cluster);
+                if (n == 0) {
+                    // --runs 0: startup only
+                    r.put("before", subjectProcess.sample(false));
+                    return r;
+                }
                 Thread.sleep(3000);
                 var before = subjectProcess.sample(true);
                 var requestsBefore = apiserverRequests(admin);
@@ -552,7 +557,8 @@ public final class Benchmark {
             }
             process.destroy();
             try {
-                if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                // a JVM writing an AOT cache at exit (-XX:AOTCacheOutput) takes a while
+                if (!process.waitFor(120, TimeUnit.SECONDS)) {
                     process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
                 }
             } catch (InterruptedException e) {
@@ -698,9 +704,9 @@ public final class Benchmark {
                     }
                 }
                 var perRun = new TreeMap<String, Double>();
-                mine.stream().flatMap(r -> ((Map<?, ?>) r.get("requestsPerRun")).keySet().stream())
+                mine.stream().filter(r -> r.containsKey("requestsPerRun")).flatMap(r -> ((Map<?, ?>) r.get("requestsPerRun")).keySet().stream())
                         .map(Object::toString).distinct().forEach(k -> perRun.put(k, median(mine.stream()
-                                .map(r -> ((Map<?, ?>) r.get("requestsPerRun")).get(k))
+                                .map(r -> (Map<?, ?>) r.getOrDefault("requestsPerRun", Map.of())).map(x -> x.get(k))
                                 .map(v -> v == null ? 0.0 : ((Number) v).doubleValue()).sorted().toList())));
                 m.put("requestsPerRun", perRun);
                 perSubject.put(subject, m);

@@ -137,7 +137,8 @@ public final class RawOperator {
         client.resource(PromptConfigMapBuilder.build(run, resolved.run())).create();
         client.resource(AgentJobBuilder.build(run, resolved.run(), config)).create();
         var now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-        var status = RunStatuses.started(run, resolved.run().agent().type(), names, now);
+        var status = RunStatuses.started(run, resolved.run().agent().type(), resolved.run().provider().name(), names,
+                now);
         var fresh = new AgentRun();
         fresh.getMetadata().setName(run.getMetadata().getName());
         fresh.getMetadata().setNamespace(run.getMetadata().getNamespace());
