@@ -40,6 +40,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -66,7 +67,8 @@ import io.quarkiverse.operatorsdk.annotations.RBACRule;
  * owner reference carries the run's UID: a name taken by anything else fails the run with {@code NameConflict}.
  * Failed API calls are retried with back-off, without end, and shown on condition {@code ReconcileError}.
  */
-@ControllerConfiguration(name = AgentRunReconciler.NAME)
+// the caches keep only what the reconciler reads (PrunedStore): the primary's too
+@ControllerConfiguration(name = AgentRunReconciler.NAME, informer = @Informer(itemStore = PrunedStore.AgentRuns.class))
 @GradualRetry(maxAttempts = -1, initialInterval = 2_000, intervalMultiplier = 2, maxInterval = 300_000)
 // What the operator really calls, beyond its own AgentRuns: children are created once and only read after that,
 // except that a Job whose run has already ended is suspended (patch) to stop a pod that could never start; events
@@ -100,23 +102,27 @@ public class AgentRunReconciler implements Reconciler<AgentRun> {
 
         var jobs = InformerEventSourceConfiguration.from(Job.class, AgentRun.class)
                 .withName("jobs")
+                .withItemStore(PrunedStore.jobs())
                 .withLabelSelector(Labels.MANAGED_SELECTOR)
                 .withNamespacesInheritedFromController()
                 .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(AgentRun.class, false))
                 .build();
         var pods = InformerEventSourceConfiguration.from(Pod.class, AgentRun.class)
                 .withName("pods")
+                .withItemStore(PrunedStore.pods())
                 .withLabelSelector(Labels.MANAGED_SELECTOR)
                 .withNamespacesInheritedFromController()
                 .withSecondaryToPrimaryMapper(AgentRunReconciler::runOfPod)
                 .build();
         var providers = InformerEventSourceConfiguration.from(AgentProvider.class, AgentRun.class)
                 .withName("providers")
+                .withItemStore(PrunedStore.metadataOnly())
                 .withNamespacesInheritedFromController()
                 .withSecondaryToPrimaryMapper(AgentRunReconciler.<AgentProvider> waitingRunsInNamespace(runs))
                 .build();
         var configs = InformerEventSourceConfiguration.from(AgentConfig.class, AgentRun.class)
                 .withName("configs")
+                .withItemStore(PrunedStore.metadataOnly())
                 .withNamespacesInheritedFromController()
                 .withSecondaryToPrimaryMapper(AgentRunReconciler.<AgentConfig> waitingRunsInNamespace(runs))
                 .build();
