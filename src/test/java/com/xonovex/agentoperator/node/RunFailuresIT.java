@@ -9,10 +9,13 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.junit.jupiter.api.Test;
 
+import com.xonovex.agentoperator.api.AgentRun;
 import com.xonovex.agentoperator.api.AgentType;
 import com.xonovex.agentoperator.api.Phase;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 
-/** Runs that fail for real on the real node, and what the run's status says about it. */
+/** Runs that fail, time out or are cancelled for real on the real node, and what the run's status says about it. */
 class RunFailuresIT extends RealNodeTest {
     @Test
     void aRepositoryThatDoesNotExistFailsTheCloneAndTheRunNamesIt() throws Exception {
@@ -56,6 +59,31 @@ class RunFailuresIT extends RealNodeTest {
         assertThat(run.getStatus().getPhase()).as("phase%s", describe(ns, run)).isEqualTo(Phase.TIMED_OUT);
         assertThat(api.received()).as("requests of the agent, waiting for the model's answer").isPositive();
         // the Job controller deletes the pod; the kubelet stops its containers
+        await(Duration.ofMinutes(2), "pod " + podName + " gone",
+                () -> client().pods().inNamespace(ns).withName(podName).get() == null);
+        assertThat(workspace(ns, run).resolve("repo").resolve(WRITTEN)).doesNotExist();
+    }
+
+    /**
+     * A user cancels an agent that really runs (it waits for the model's answer): the operator suspends the Job, the
+     * Job controller deletes the pod and the kubelet kills the agent; the run ends Cancelled, long before its timeout,
+     * and the agent's work is not published or kept running.
+     */
+    @Test
+    void cancellingARunningAgentStopsItsPodAndEndsTheRunCancelled() throws Exception {
+        var ns = newNamespace("cancel");
+        var api = fakeApi(AgentType.CLAUDE, "too late\n").delay(Duration.ofSeconds(120));
+        provider(ns, PROVIDER, api, Map.of());
+        run(ns, "stop-me", AgentType.CLAUDE, RealNodeEnvironment.REPOSITORY, "10m");
+        var running = awaitRun(ns, "stop-me", Duration.ofMinutes(2), "the agent waiting for the model",
+                r -> r.getStatus() != null && r.getStatus().getPhase() == Phase.RUNNING && api.received() > 0);
+        var podName = running.getStatus().getPodName();
+        client().resources(AgentRun.class).inNamespace(ns).withName("stop-me")
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"cancel\":true}}");
+        var run = awaitTerminal(ns, "stop-me", Duration.ofMinutes(2));
+        assertThat(run.getStatus().getPhase()).as("phase%s", describe(ns, run)).isEqualTo(Phase.CANCELLED);
+        assertThat(client().batch().v1().jobs().inNamespace(ns).withName("stop-me").get().getSpec().getSuspend())
+                .isTrue();
         await(Duration.ofMinutes(2), "pod " + podName + " gone",
                 () -> client().pods().inNamespace(ns).withName(podName).get() == null);
         assertThat(workspace(ns, run).resolve("repo").resolve(WRITTEN)).doesNotExist();
