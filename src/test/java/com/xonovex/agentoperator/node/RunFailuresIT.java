@@ -41,6 +41,10 @@ class RunFailuresIT extends RealNodeTest {
         assertThat(run.getStatus().getMessage()).startsWith("container agent failed with exit code 1");
         assertThat(run.getStatus().getExitCode()).isEqualTo(1);
         assertThat(api.requests()).anySatisfy(r -> assertThat(r.status()).isEqualTo(401));
+        // the CLI's reason reaches the status through the agent container's termination message
+        assertThat(run.getStatus().getResult()).as("status.result%s", describe(ns, run)).isNotNull();
+        assertThat(run.getStatus().getResult().getIsError()).isTrue();
+        assertThat(run.getStatus().getResult().getApiErrorStatus()).isEqualTo(401);
         // the CLI's own account of it, in the agent container's log (stream-json's result event)
         assertThat(log(ns, run.getStatus().getPodName(), "agent")).contains("\"is_error\":true")
                 .contains("\"api_error_status\":401");
