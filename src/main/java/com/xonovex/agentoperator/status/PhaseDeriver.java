@@ -40,6 +40,12 @@ public final class PhaseDeriver {
     private static final Set<String> CREATING = Set.of("ContainerCreating", "PodInitializing");
     private static final String POD_FAILURE_POLICY = "PodFailurePolicy";
     /**
+     * How long a pod the scheduler could not place yet is not worth a status write: the scheduler's longest retry
+     * interval (podMaxBackoffSeconds, 10 s). The usual cause is the run's new workspace claim not bound yet, which
+     * the volume provisioner settles within seconds; a pod still unplaced after that is PodNotScheduled.
+     */
+    static final Duration SCHEDULING_GRACE = Duration.ofSeconds(10);
+    /**
      * One message for the whole normal Initializing phase (containers created, repository cloned): a message that
      * followed each step would be a status write per step (issue 13: at most one write per phase).
      */
@@ -109,6 +115,12 @@ public final class PhaseDeriver {
                     podName, startTime, null);
         }
         if (scheduled.isPresent() && !"True".equals(scheduled.get().getStatus())) {
+            var left = SCHEDULING_GRACE.minus(Duration.between(unschedulableSince(p, scheduled.get(), now), now));
+            if (!left.isNegative() && !left.isZero()) {
+                // most often a workspace claim that is being bound: news only if it lasts (looked at again then)
+                return new Observation(Phase.PENDING, Reasons.WAITING_FOR_POD, "the pod waits for the scheduler",
+                        null, podName, startTime, null, left);
+            }
             var why = scheduled.map(c -> ": " + firstSet(c.getMessage(), c.getReason(), "")).orElse("");
             return new Observation(Phase.PENDING, Reasons.POD_NOT_SCHEDULED, "the pod is waiting to be scheduled"
                     + why, null, podName, startTime, null);
@@ -252,6 +264,15 @@ public final class PhaseDeriver {
 
     private static Stream<ContainerStatus> stream(List<ContainerStatus> statuses) {
         return statuses == null ? Stream.empty() : statuses.stream();
+    }
+
+    private static Instant unschedulableSince(Pod pod, PodCondition condition, Instant now) {
+        var since = firstSet(condition.getLastTransitionTime(), pod.getMetadata().getCreationTimestamp());
+        try {
+            return since == null ? now : Instant.parse(since);
+        } catch (RuntimeException e) {
+            return now;
+        }
     }
 
     /** When the kubelet took the pod on: the start of every grace. */

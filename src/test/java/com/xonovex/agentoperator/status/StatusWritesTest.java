@@ -49,11 +49,17 @@ class StatusWritesTest {
         }
 
         /** One reconciliation on a Job or pod event; {@code times} reconciliations of the same state. */
-        void observe(Job job, List<Pod> pods, int times) {
+        Observation observe(Job job, List<Pod> pods, int times) {
+            return observe(job, pods, times, NOW);
+        }
+
+        Observation observe(Job job, List<Pod> pods, int times, Instant at) {
+            Observation observation = null;
             for (int i = 0; i < times; i++) {
-                var observation = PhaseDeriver.observe(job, pods, NOW.plusSeconds(i), GRACES, p -> Optional.empty());
-                apply(RunStatuses.observed(run, observation, AgentType.CLAUDE, NAMES, NOW.plusSeconds(i).toString()));
+                observation = PhaseDeriver.observe(job, pods, at.plusSeconds(i), GRACES, p -> Optional.empty());
+                apply(RunStatuses.observed(run, observation, AgentType.CLAUDE, NAMES, at.plusSeconds(i).toString()));
             }
+            return observation;
         }
 
         private void apply(com.xonovex.agentoperator.api.AgentRunStatus next) {
@@ -74,6 +80,9 @@ class StatusWritesTest {
         replay.observe(job, List.of(), 3);
         // the Job controller made the pod; the scheduler has not looked at it yet
         replay.observe(job, List.of(pod(null, null, List.of(), List.of())), 3);
+        // the scheduler cannot place it until the volume provisioner has bound the workspace claim
+        replay.observe(job, List.of(pod(null, unschedulable("pod has unbound immediate PersistentVolumeClaims"),
+                List.of(), List.of())), 3);
         // bound, no container status yet
         replay.observe(job, List.of(pod("node-1", scheduled(), List.of(), List.of())), 3);
         // the kubelet (kwok's pod-create) reports the containers as initializing
@@ -108,15 +117,21 @@ class StatusWritesTest {
         assertThat(Conditions.reason(status.getConditions(), Reasons.COMPLETE)).isEqualTo(Reasons.COMPLETED);
     }
 
+    /** Unschedulable for longer than the scheduler's longest retry interval: written once, then words change. */
     @Test
-    void theSchedulersChangingWordsAreWrittenOnce() {
+    void aPodThatStaysUnschedulableIsWrittenOnceAfterTheGraceWhateverTheSchedulerSays() {
         var replay = new Replay();
         var job = job();
         job.getStatus().setStartTime(START);
+        var young = replay.observe(job, List.of(pod(null, unschedulable("0/3 nodes are available: 3 Insufficient "
+                + "cpu."), List.of(), List.of())), 2);
+        assertThat(replay.written).containsExactly(Phase.PENDING);
+        assertThat(young.recheckAfter()).as("looked at again when the grace ends").isEqualTo(Duration.ofSeconds(5));
+        var later = NOW.plus(PhaseDeriver.SCHEDULING_GRACE);
         replay.observe(job, List.of(pod(null, unschedulable("0/3 nodes are available: 3 Insufficient cpu."),
-                List.of(), List.of())), 2);
+                List.of(), List.of())), 2, later);
         replay.observe(job, List.of(pod(null, unschedulable("0/4 nodes are available: 4 Insufficient cpu."),
-                List.of(), List.of())), 2);
+                List.of(), List.of())), 2, later.plusSeconds(30));
         assertThat(replay.written).containsExactly(Phase.PENDING, Phase.PENDING);
         assertThat(Conditions.reason(replay.run.getStatus().getConditions(), Reasons.POD_SCHEDULED))
                 .isEqualTo(Reasons.POD_NOT_SCHEDULED);
@@ -165,9 +180,10 @@ class StatusWritesTest {
         return new PodConditionBuilder().withType("PodScheduled").withStatus("True").build();
     }
 
+    /** As the scheduler reports it, since a second after the pod was created. */
     private static PodCondition unschedulable(String message) {
         return new PodConditionBuilder().withType("PodScheduled").withStatus("False").withReason("Unschedulable")
-                .withMessage(message).build();
+                .withMessage(message).withLastTransitionTime("2026-11-28T10:00:01Z").build();
     }
 
     private static ContainerStatus waiting(String name, String reason) {
