@@ -10,6 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.Test;
 
+import com.xonovex.agentoperator.api.AgentProvider;
 import com.xonovex.agentoperator.api.AgentRun;
 import com.xonovex.agentoperator.api.AgentRunStatus;
 import com.xonovex.agentoperator.api.Phase;
@@ -34,6 +35,12 @@ class RunStatusWritesTest extends OperatorTest {
     void aRunFromPendingToSucceededChangesItsStatusOncePerPhaseAndEmitsOneEventPerPhase() throws Exception {
         secret("gemini-credentials", "api-key");
         provider("gemini-provider", "gemini-credentials", "api-key");
+        // counted from creation on a run that can start: waiting for the provider would be a legitimate extra write
+        await().atMost(TIMEOUT).until(() -> {
+            var p = client.resources(AgentProvider.class).inNamespace(namespace).withName("gemini-provider").get();
+            return p.getStatus() != null && p.getStatus().isReady();
+        });
+        settle(); // and the operator's provider cache has it
         var changes = new CopyOnWriteArrayList<AgentRunStatus>();
         try (var watch = client.resources(AgentRun.class).inNamespace(namespace).withName("counted")
                 .watch(new Watcher<AgentRun>() {
