@@ -278,6 +278,7 @@ public final class Benchmark {
                 }
                 if (options.lifecycle()) {
                     lifecycle(r, cluster, subjectProcess, n, requestsBefore);
+                    r.put("lifecycleStatusChanges", new TreeMap<>(watch.statusChanges));
                 }
             } finally {
                 subjectProcess.stop();
@@ -442,6 +443,8 @@ public final class Benchmark {
         final Map<String, Long> jobs = new ConcurrentHashMap<>();
         final Map<String, Long> started = new ConcurrentHashMap<>();
         final Map<String, Long> terminal = new ConcurrentHashMap<>();
+        /** Status changes seen on the watch, by the status they led to (phase and conditions): where writes go. */
+        final Map<String, Long> statusChanges = new ConcurrentHashMap<>();
         private final KubernetesClient client;
         private SharedIndexInformer<Job> jobInformer;
         private SharedIndexInformer<AgentRun> runInformer;
@@ -482,12 +485,20 @@ public final class Benchmark {
                 @Override
                 public void onUpdate(AgentRun old, AgentRun run) {
                     onAdd(run);
+                    if (run.getStatus() != null && !java.util.Objects.equals(old.getStatus(), run.getStatus())) {
+                        statusChanges.merge(describe(run.getStatus()), 1L, Long::sum);
+                    }
                 }
 
                 @Override
                 public void onDelete(AgentRun run, boolean unknown) {
                 }
             });
+        }
+
+        private static String describe(com.xonovex.agentoperator.api.AgentRunStatus status) {
+            return status.getPhase() + " " + status.getConditions().stream()
+                    .map(c -> c.getType() + "=" + c.getStatus() + "/" + c.getReason()).sorted().toList();
         }
 
         @Override
