@@ -39,6 +39,18 @@ public final class PhaseDeriver {
     /** Waiting reasons of containers whose pod is still setting up (volumes, image pulls not yet failed). */
     private static final Set<String> CREATING = Set.of("ContainerCreating", "PodInitializing");
     private static final String POD_FAILURE_POLICY = "PodFailurePolicy";
+    /**
+     * How long a pod the scheduler could not place yet is not worth a status write: the scheduler's longest retry
+     * interval (podMaxBackoffSeconds, 10 s). The usual cause is the run's new workspace claim not bound yet, which
+     * the volume provisioner settles within seconds; a pod still unplaced after that is PodNotScheduled.
+     */
+    static final Duration SCHEDULING_GRACE = Duration.ofSeconds(10);
+    /**
+     * One message for the whole normal Initializing phase (containers created, repository cloned): a message that
+     * followed each step would be a status write per step (issue 13: at most one write per phase).
+     */
+    static final String INITIALIZING = "the pod is scheduled; its containers are being created and the repository "
+            + "cloned";
 
     private PhaseDeriver() {
     }
@@ -96,7 +108,19 @@ public final class PhaseDeriver {
             return disrupted(disruption.get(), podName, startTime, now);
         }
         var scheduled = podCondition(p, "PodScheduled");
-        if (scheduled.isEmpty() || !"True".equals(scheduled.get().getStatus())) {
+        boolean bound = p.getSpec() != null && p.getSpec().getNodeName() != null;
+        if (scheduled.isEmpty() && !bound) {
+            // the scheduler has not looked at it yet: the usual moment right after the Job made it, nothing to tell
+            return new Observation(Phase.PENDING, Reasons.WAITING_FOR_POD, "the pod waits for the scheduler", null,
+                    podName, startTime, null);
+        }
+        if (scheduled.isPresent() && !"True".equals(scheduled.get().getStatus())) {
+            var left = SCHEDULING_GRACE.minus(Duration.between(unschedulableSince(p, scheduled.get(), now), now));
+            if (!left.isNegative() && !left.isZero()) {
+                // most often a workspace claim that is being bound: news only if it lasts (looked at again then)
+                return new Observation(Phase.PENDING, Reasons.WAITING_FOR_POD, "the pod waits for the scheduler",
+                        null, podName, startTime, null, left);
+            }
             var why = scheduled.map(c -> ": " + firstSet(c.getMessage(), c.getReason(), "")).orElse("");
             return new Observation(Phase.PENDING, Reasons.POD_NOT_SCHEDULED, "the pod is waiting to be scheduled"
                     + why, null, podName, startTime, null);
@@ -114,8 +138,7 @@ public final class PhaseDeriver {
             return new Observation(Phase.RUNNING, Reasons.STARTED, publishing ? "the agent finished; publishing its work"
                     : "the agent is running", null, podName, startTime, null);
         }
-        return new Observation(Phase.INITIALIZING, Reasons.SCHEDULED,
-                "the pod is scheduled; cloning the repository", null, podName, startTime, null);
+        return new Observation(Phase.INITIALIZING, Reasons.SCHEDULED, INITIALIZING, null, podName, startTime, null);
     }
 
     private static Observation failure(Job job, JobCondition condition, Optional<Pod> pod, String podName,
@@ -191,12 +214,16 @@ public final class PhaseDeriver {
         if (recheck == null) {
             return Optional.empty();
         }
-        var message = waiting.stream().filter(w -> IMAGE_PULL.contains(w.state().getReason())).findFirst()
-                .map(w -> "the pod is scheduled; container " + w.name() + " waits for its image ("
-                        + w.state().getReason() + ")")
-                .orElse("the pod is scheduled; its containers are being created");
-        return Optional.of(new Observation(Phase.INITIALIZING, Reasons.SCHEDULED, message, null, podName, startTime,
-                null, recheck));
+        var pulling = waiting.stream().filter(w -> IMAGE_PULL.contains(w.state().getReason())).findFirst();
+        if (pulling.isPresent()) {
+            // one reason for ErrImagePull and ImagePullBackOff, which the kubelet alternates between
+            var w = pulling.get();
+            return Optional.of(new Observation(Phase.INITIALIZING, Reasons.WAITING_FOR_IMAGE, "the pod is scheduled; "
+                    + "container " + w.name() + " waits for its image (" + w.state().getReason() + ")", null, podName,
+                    startTime, null, recheck));
+        }
+        return Optional.of(new Observation(Phase.INITIALIZING, Reasons.SCHEDULED, INITIALIZING, null, podName,
+                startTime, null, recheck));
     }
 
     private static Observation cannotStartFailure(Waiting w, String podName, String startTime, Instant now) {
@@ -237,6 +264,15 @@ public final class PhaseDeriver {
 
     private static Stream<ContainerStatus> stream(List<ContainerStatus> statuses) {
         return statuses == null ? Stream.empty() : statuses.stream();
+    }
+
+    private static Instant unschedulableSince(Pod pod, PodCondition condition, Instant now) {
+        var since = firstSet(condition.getLastTransitionTime(), pod.getMetadata().getCreationTimestamp());
+        try {
+            return since == null ? now : Instant.parse(since);
+        } catch (RuntimeException e) {
+            return now;
+        }
     }
 
     /** When the kubelet took the pod on: the start of every grace. */

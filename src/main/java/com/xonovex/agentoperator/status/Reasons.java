@@ -32,6 +32,8 @@ public final class Reasons {
     public static final String POD_NOT_SCHEDULED = "PodNotScheduled";
     public static final String SCHEDULED = "PodScheduled";
     public static final String STARTED = "AgentStarted";
+    /** AgentStarted=False: a container of the pod waits for its image (ErrImagePull/ImagePullBackOff, in grace). */
+    public static final String WAITING_FOR_IMAGE = "WaitingForImage";
 
     // Complete
     public static final String COMPLETED = "Completed";

@@ -159,6 +159,10 @@ public final class RunStatuses {
             conditions = Conditions.set(conditions, Reasons.POD_SCHEDULED, true, Reasons.SCHEDULED,
                     "pod " + observation.podName() + " is scheduled", generation, now);
         }
+        if (phase == Phase.INITIALIZING && Reasons.WAITING_FOR_IMAGE.equals(observation.reason())) {
+            conditions = Conditions.set(conditions, Reasons.AGENT_STARTED, false, Reasons.WAITING_FOR_IMAGE,
+                    observation.message(), generation, now);
+        }
         if (phase == Phase.RUNNING || phase == Phase.SUCCEEDED) {
             conditions = Conditions.set(conditions, Reasons.AGENT_STARTED, true, Reasons.STARTED,
                     "container agent started", generation, now);
@@ -172,6 +176,11 @@ public final class RunStatuses {
                     generation, now);
         }
         status.setConditions(conditions);
+        if (current == phase && StatusChanges.onlyMessages(run.getStatus(), status)) {
+            // a new sentence about the same state (the scheduler's latest words, the next init step) is not worth a
+            // status write and a watch event to every client: the phase's first message stays
+            return succeeded(run, copyOf(run), now);
+        }
         return succeeded(run, status, now);
     }
 
@@ -217,7 +226,10 @@ public final class RunStatuses {
     }
 
     static AgentRunStatus copyOf(AgentRun run) {
-        var current = run.getStatus();
+        return copyOf(run.getStatus());
+    }
+
+    static AgentRunStatus copyOf(AgentRunStatus current) {
         var copy = new AgentRunStatus();
         if (current == null) {
             return copy;

@@ -62,6 +62,11 @@ final class JobSimulator {
         return created;
     }
 
+    /** Scheduled; the kubelet creates the containers (kwok's pod-create step). */
+    void containersCreating(Pod pod) {
+        setPodStatus(pod, "Pending", List.of(waiting("git-clone")), List.of(waiting("agent")));
+    }
+
     void scheduledAndCloning(Pod pod) {
         setPodStatus(pod, "Pending", List.of(running("git-clone")), List.of(waiting("agent")));
     }

@@ -89,7 +89,9 @@ public class KubeApiServerResource implements QuarkusTestResourceLifecycleManage
             }
             for (var crd : List.of("agentruns", "agentproviders", "agentconfigs")) {
                 client.apiextensions().v1().customResourceDefinitions().withName(crd + ".agent.xonovex.com")
+                        // a CRD's first status may come without conditions: not established yet
                         .waitUntilCondition(c -> c != null && c.getStatus() != null
+                                && c.getStatus().getConditions() != null
                                 && c.getStatus().getConditions().stream().anyMatch(
                                         cond -> "Established".equals(cond.getType())
                                                 && "True".equals(cond.getStatus())),
