@@ -19,7 +19,8 @@ final class Descriptions {
             EnvVar: provider settings are plain configuration, and the provider's only secret travels through \
             authTokenSecretRef (a run or AgentConfig env, which may read Secrets and ConfigMaps, is a list). \
             ANTHROPIC_BASE_URL is the API root for both agents (the operator appends /v1 for opencode). \
-            At most 128 entries.""";
+            These keys win over the run's and the AgentConfig's env, so a run cannot send the provider's token \
+            elsewhere. At most 128 entries.""";
 
     static final String ENV = """
             Environment variables of the agent container, as in a Pod's container env: a literal value or \
