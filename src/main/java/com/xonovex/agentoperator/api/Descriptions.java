@@ -45,4 +45,10 @@ final class Descriptions {
     static final String OBSERVED_GENERATION = """
             The metadata.generation of the spec this status was computed from; older than metadata.generation \
             while the operator has not yet seen the latest spec.""";
+
+    /** Pattern lists of an AgentPolicy; the same matching at admission (CEL) and in the operator (Patterns). */
+    static final String PATTERNS = """
+             Each entry is an exact value, or has one * at its start or its end: registry.example.com/team/* \
+            matches by prefix, *_PROXY by suffix, and * alone matches anything. \
+            """;
 }

@@ -87,7 +87,7 @@ public class KubeApiServerResource implements QuarkusTestResourceLifecycleManage
                     LOG.infof("installed %s", item.getMetadata().getName());
                 }
             }
-            for (var crd : List.of("agentruns", "agentproviders", "agentconfigs")) {
+            for (var crd : List.of("agentruns", "agentproviders", "agentconfigs", "agentpolicies")) {
                 client.apiextensions().v1().customResourceDefinitions().withName(crd + ".agent.xonovex.com")
                         .waitUntilCondition(c -> c != null && c.getStatus() != null
                                 && c.getStatus().getConditions().stream().anyMatch(
