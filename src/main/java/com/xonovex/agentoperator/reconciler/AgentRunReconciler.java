@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 import com.xonovex.agentoperator.api.AgentConfig;
+import com.xonovex.agentoperator.api.AgentPolicy;
 import com.xonovex.agentoperator.api.AgentProvider;
 import com.xonovex.agentoperator.api.AgentRun;
 import com.xonovex.agentoperator.api.AgentRunStatus;
@@ -19,6 +20,8 @@ import com.xonovex.agentoperator.api.AgentType;
 import com.xonovex.agentoperator.api.Phase;
 import com.xonovex.agentoperator.config.OperatorConfig;
 import com.xonovex.agentoperator.metrics.RunMetrics;
+import com.xonovex.agentoperator.policy.PolicyChecker;
+import com.xonovex.agentoperator.policy.PolicyInput;
 import com.xonovex.agentoperator.resolve.Resolution;
 import com.xonovex.agentoperator.resolve.RunResolver;
 import com.xonovex.agentoperator.status.Graces;
@@ -26,12 +29,10 @@ import com.xonovex.agentoperator.status.Observation;
 import com.xonovex.agentoperator.status.PhaseDeriver;
 import com.xonovex.agentoperator.status.Reasons;
 import com.xonovex.agentoperator.status.RunStatuses;
-import com.xonovex.agentoperator.workload.AgentJobBuilder;
 import com.xonovex.agentoperator.workload.ChildNames;
 import com.xonovex.agentoperator.workload.Labels;
 import com.xonovex.agentoperator.workload.Owners;
-import com.xonovex.agentoperator.workload.PromptConfigMapBuilder;
-import com.xonovex.agentoperator.workload.WorkspacePvcBuilder;
+import com.xonovex.agentoperator.workload.RunChildren;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -119,12 +120,18 @@ public class AgentRunReconciler implements Reconciler<AgentRun> {
                 .withNamespacesInheritedFromController()
                 .withSecondaryToPrimaryMapper(AgentRunReconciler.<AgentConfig> waitingRunsInNamespace(runs))
                 .build();
+        var policies = InformerEventSourceConfiguration.from(AgentPolicy.class, AgentRun.class)
+                .withName("policies")
+                .withNamespacesInheritedFromController()
+                .withSecondaryToPrimaryMapper(AgentRunReconciler.<AgentPolicy> waitingRunsInNamespace(runs))
+                .build();
         secretWatches = new SecretWatches<>(context.getClient(), config.maxSecretWatches());
         return List.of(
                 new InformerEventSource<>(jobs, context),
                 new InformerEventSource<>(pods, context),
                 new InformerEventSource<>(providers, context),
                 new InformerEventSource<>(configs, context),
+                new InformerEventSource<>(policies, context),
                 secretWatches);
     }
 
@@ -220,10 +227,16 @@ public class AgentRunReconciler implements Reconciler<AgentRun> {
         }
         var resolved = ((Resolution.Resolved) resolution).run();
         agent = resolved.agent().type();
+        var policy = cluster.policy(run.getMetadata().getNamespace()).map(AgentPolicy::getSpec).orElse(null);
+        var violations = PolicyChecker.check(PolicyInput.of(run.getSpec(), resolved), policy);
+        if (!violations.isEmpty()) {
+            LOG.warnf("%s: refused by the namespace's AgentPolicy: %s", who, PolicyChecker.describe(violations));
+            return new Outcome(RunStatuses.failed(run, agent, Reasons.POLICY_VIOLATION,
+                    PolicyChecker.describe(violations), now.toString()));
+        }
         var client = context.getClient();
         try {
-            for (var child : List.of(WorkspacePvcBuilder.build(run, resolved), PromptConfigMapBuilder.build(run,
-                    resolved), AgentJobBuilder.build(run, resolved, config))) {
+            for (var child : RunChildren.of(run, resolved, config, policy)) {
                 var conflict = createOwned(client, child, run);
                 if (conflict.isPresent()) {
                     return nameConflict(run, agent, child, conflict.get(), who, now);
