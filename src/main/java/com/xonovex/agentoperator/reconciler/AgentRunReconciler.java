@@ -58,9 +58,10 @@ import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import io.quarkiverse.operatorsdk.annotations.RBACRule;
 
 /**
- * Turns an AgentRun into a workspace PVC, a prompt ConfigMap and a Job, exactly once, then follows the Job and its
- * pod to set the run's phase. Reacts to events on Jobs, Pods, AgentProviders, AgentConfigs and the Secrets a waiting
- * run names; it looks again by itself only where time passes without an event (a grace period running out).
+ * Turns an AgentRun into a workspace PVC, a prompt ConfigMap, a NetworkPolicy (under an AgentPolicy that restricts
+ * egress) and a Job, exactly once, then follows the Job and its pod to set the run's phase; a run that breaks its
+ * namespace's AgentPolicy fails with {@code PolicyViolation} before any child exists. Reacts to events on Jobs, Pods,
+ * AgentProviders, AgentConfigs, AgentPolicies and the Secrets a waiting run names; it looks again by itself only where time passes without an event (a grace period running out).
  * <p>
  * A run is started once: its status records the Job it created, and a started run whose Job disappears fails with
  * {@code JobDeleted} instead of running the agent again. Children are the run's own only when their controller
@@ -78,8 +79,10 @@ import io.quarkiverse.operatorsdk.annotations.RBACRule;
 @RBACRule(apiGroups = "", resources = { "persistentvolumeclaims", "configmaps" }, verbs = { "get", "create" })
 @RBACRule(apiGroups = "", resources = "secrets", verbs = { "get", "watch" })
 @RBACRule(apiGroups = "", resources = "events", verbs = { "create", "list" })
-@RBACRule(apiGroups = AgentRun.GROUP, resources = { "agentproviders", "agentconfigs" }, verbs = { "get", "list",
-        "watch" })
+@RBACRule(apiGroups = AgentRun.GROUP, resources = { "agentproviders", "agentconfigs", "agentpolicies" }, verbs = {
+        "get", "list", "watch" })
+// a run's NetworkPolicy (under an AgentPolicy that restricts egress) is created once, and read on a name conflict
+@RBACRule(apiGroups = "networking.k8s.io", resources = "networkpolicies", verbs = { "get", "create" })
 public class AgentRunReconciler implements Reconciler<AgentRun> {
     public static final String NAME = "agentrun";
     private static final Logger LOG = Logger.getLogger(AgentRunReconciler.class);

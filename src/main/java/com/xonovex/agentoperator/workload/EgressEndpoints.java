@@ -17,6 +17,9 @@ public final class EgressEndpoints {
     /** Where both CLIs send requests when the provider names no ANTHROPIC_BASE_URL. */
     public static final Endpoint DEFAULT_PROVIDER = new Endpoint("api.anthropic.com", 443);
     private static final Pattern SCP = Pattern.compile("^[^@/]+@([^:/]+):.*$");
+    private static final String OCTET = "(25[0-5]|2[0-4]\\d|1?\\d?\\d)";
+    private static final Pattern IPV4 = Pattern.compile("^" + OCTET + "(\\." + OCTET + "){3}$");
+    private static final Pattern IPV6 = Pattern.compile("^[0-9a-fA-F]*:[0-9a-fA-F:.]*$");
 
     private EgressEndpoints() {
     }
@@ -37,6 +40,16 @@ public final class EgressEndpoints {
         parse(run.getSpec().getRepository().getUrl()).ifPresent(endpoints::add);
         resolved.publish().flatMap(p -> p.pullRequest()).flatMap(pr -> parse(pr.apiUrl())).ifPresent(endpoints::add);
         return endpoints;
+    }
+
+    /** Whether the host is a literal IPv4 or IPv6 address (checked by its form: a name is never resolved here). */
+    static boolean isAddress(String host) {
+        return IPV4.matcher(host).matches() || IPV6.matcher(host).matches() && host.length() <= 45;
+    }
+
+    /** The single-address CIDR of a literal address. */
+    static String cidr(String address) {
+        return address + (address.contains(":") ? "/128" : "/32");
     }
 
     /** The host and port of an http(s)://, ssh:// or scp-like user@host:path address. */

@@ -20,15 +20,10 @@ public final class RunChildren {
 
     public static List<HasMetadata> of(AgentRun run, ResolvedRun resolved, OperatorConfig config,
             AgentPolicySpec policy) {
-        return of(run, resolved, config, policy, EgressPolicyBuilder.HostResolver.DNS);
-    }
-
-    public static List<HasMetadata> of(AgentRun run, ResolvedRun resolved, OperatorConfig config,
-            AgentPolicySpec policy, EgressPolicyBuilder.HostResolver resolver) {
         var children = new ArrayList<HasMetadata>();
         children.add(WorkspacePvcBuilder.build(run, resolved));
         children.add(PromptConfigMapBuilder.build(run, resolved));
-        EgressPolicyBuilder.build(run, resolved, policy, resolver).ifPresent(children::add);
+        EgressPolicyBuilder.build(run, resolved, policy).ifPresent(children::add);
         children.add(PodPolicy.apply(AgentJobBuilder.build(run, resolved, config), run, policy));
         return children;
     }

@@ -2,8 +2,6 @@ package com.xonovex.agentoperator.workload;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -29,13 +27,6 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
 
 /** What a run creates under its namespace's AgentPolicy: the NetworkPolicy, and what the policy imposes on the pod. */
 class RunChildrenTest {
-    private static final EgressPolicyBuilder.HostResolver RESOLVER = host -> switch (host) {
-        case "gateway.example.com" -> List.of(InetAddress.getByAddress(host, new byte[] { (byte) 203, 0, 113, 7 }),
-                InetAddress.getByAddress(host, new byte[] { (byte) 203, 0, 113, 8 }));
-        case "example.com" -> List.of(InetAddress.getByAddress(host, new byte[] { (byte) 198, 51, 100, 1 }));
-        default -> throw new UnknownHostException(host);
-    };
-
     private static ResolvedRun resolved(Map<String, String> providerEnv) {
         var adapter = AgentAdapter.forType(AgentType.CLAUDE);
         return new ResolvedRun(adapter, new ProviderSettings("p", new SecretKeyRef("s", "k"),
@@ -44,8 +35,7 @@ class RunChildrenTest {
     }
 
     private static List<HasMetadata> children(AgentPolicySpec policy, Map<String, String> providerEnv) {
-        return RunChildren.of(Fixtures.run("fix", AgentType.CLAUDE), resolved(providerEnv), Fixtures.config(), policy,
-                RESOLVER);
+        return RunChildren.of(Fixtures.run("fix", AgentType.CLAUDE), resolved(providerEnv), Fixtures.config(), policy);
     }
 
     private static <T> T only(List<HasMetadata> children, Class<T> type) {
@@ -62,6 +52,9 @@ class RunChildrenTest {
         assertThat(pod.getSpec().getRuntimeClassName()).isNull();
     }
 
+    private static final String PUBLIC = "0.0.0.0/0 except 10.0.0.0/8 100.64.0.0/10 127.0.0.0/8 169.254.0.0/16 "
+            + "172.16.0.0/12 192.168.0.0/16, ::/0 except ::1/128 fc00::/7 fe80::/10";
+
     @Test
     void aRestrictedPolicyGivesTheRunANetworkPolicyBeforeItsJob() {
         var policy = new AgentPolicySpec();
@@ -73,21 +66,22 @@ class RunChildrenTest {
                 "NetworkPolicy", "Job");
         var networkPolicy = only(children, NetworkPolicy.class);
         var run = Fixtures.run("fix", AgentType.CLAUDE);
-        assertThat(networkPolicy.getMetadata().getName()).isEqualTo(ChildNames.of(run).workspaceClaim()
-                .replace("-workspace", "-egress"));
+        assertThat(networkPolicy.getMetadata().getName()).isEqualTo(ChildNames.networkPolicy(run))
+                .isEqualTo(ChildNames.of(run).workspaceClaim().replace("-workspace", "-egress"));
         assertThat(networkPolicy.getMetadata().getOwnerReferences()).singleElement()
-                .satisfies(o -> assertThat(o.getUid()).isEqualTo("uid-fix"));
+                .satisfies(o -> assertThat(o.getUid()).isEqualTo("uid-fix"))
+                .satisfies(o -> assertThat(o.getController()).isTrue());
         var spec = networkPolicy.getSpec();
         assertThat(spec.getPodSelector().getMatchLabels()).containsExactly(Map.entry(Labels.RUN_UID, "uid-fix"));
         assertThat(spec.getPolicyTypes()).containsExactly("Ingress", "Egress");
         assertThat(spec.getIngress()).isNullOrEmpty();
+        // the provider on 8443, the https repository on 443: public addresses only; the admin's CIDR on any port
         assertThat(spec.getEgress()).extracting(RunChildrenTest::describe).containsExactly(
-                "* UDP/53 TCP/53",
-                "203.0.113.7/32 203.0.113.8/32 TCP/8443",
-                "198.51.100.1/32 TCP/443",
-                "10.0.5.0/24 *");
-        assertThat(networkPolicy.getMetadata().getAnnotations()).containsEntry(EgressPolicyBuilder.HOSTS_ANNOTATION,
-                "gateway.example.com:8443=203.0.113.7/32,203.0.113.8/32 example.com:443=198.51.100.1/32");
+                "* -> UDP/53 TCP/53",
+                PUBLIC + " -> TCP/443 TCP/8443",
+                "10.0.5.0/24 -> *");
+        assertThat(networkPolicy.getMetadata().getAnnotations()).containsEntry(
+                EgressPolicyBuilder.ENDPOINTS_ANNOTATION, "gateway.example.com:8443 example.com:443");
 
         var pod = only(children, Job.class).getSpec().getTemplate();
         assertThat(pod.getMetadata().getLabels()).containsEntry(Labels.RUN_UID, "uid-fix")
@@ -96,13 +90,16 @@ class RunChildrenTest {
     }
 
     @Test
-    void aProviderWithoutBaseUrlIsReachedAtAnthropicsAndAnUnresolvableHostIsRecorded() {
+    void aProviderWithoutBaseUrlIsAnthropicsAndALiteralAddressIsAllowedExactlyEvenWhenPrivate() {
         var children = children(new AgentPolicySpec(), Map.of());
-        var networkPolicy = only(children, NetworkPolicy.class);
-        assertThat(networkPolicy.getMetadata().getAnnotations()).containsEntry(
-                EgressPolicyBuilder.UNRESOLVED_ANNOTATION, "api.anthropic.com");
-        assertThat(networkPolicy.getSpec().getEgress()).extracting(RunChildrenTest::describe)
-                .containsExactly("* UDP/53 TCP/53", "198.51.100.1/32 TCP/443");
+        assertThat(only(children, NetworkPolicy.class).getSpec().getEgress()).extracting(RunChildrenTest::describe)
+                .containsExactly("* -> UDP/53 TCP/53", PUBLIC + " -> TCP/443");
+        assertThat(only(children, NetworkPolicy.class).getMetadata().getAnnotations()).containsEntry(
+                EgressPolicyBuilder.ENDPOINTS_ANNOTATION, "api.anthropic.com:443 example.com:443");
+
+        var literal = children(new AgentPolicySpec(), Map.of("ANTHROPIC_BASE_URL", "http://10.96.0.20:8317"));
+        assertThat(only(literal, NetworkPolicy.class).getSpec().getEgress()).extracting(RunChildrenTest::describe)
+                .containsExactly("* -> UDP/53 TCP/53", PUBLIC + " -> TCP/443 TCP/8317", "10.96.0.20/32 -> TCP/8317");
     }
 
     @Test
@@ -136,14 +133,21 @@ class RunChildrenTest {
                 new EgressEndpoints.Endpoint("litellm-proxy", 8317));
         assertThat(EgressEndpoints.parse("https://[2001:db8::1]/v1")).contains(
                 new EgressEndpoints.Endpoint("2001:db8::1", 443));
+        assertThat(EgressEndpoints.isAddress("2001:db8::1")).isTrue();
+        assertThat(EgressEndpoints.isAddress("10.0.0.1")).isTrue();
+        assertThat(EgressEndpoints.isAddress("10.0.0.256")).isFalse();
+        assertThat(EgressEndpoints.isAddress("litellm-proxy")).isFalse();
+        assertThat(EgressEndpoints.isAddress("cafe")).as("a name made of hex digits").isFalse();
     }
 
     private static String describe(NetworkPolicyEgressRule rule) {
         var to = rule.getTo() == null || rule.getTo().isEmpty() ? "*"
-                : String.join(" ", rule.getTo().stream().map(p -> p.getIpBlock().getCidr()).toList());
+                : String.join(", ", rule.getTo().stream().map(p -> p.getIpBlock().getCidr()
+                        + (p.getIpBlock().getExcept() == null || p.getIpBlock().getExcept().isEmpty() ? ""
+                                : " except " + String.join(" ", p.getIpBlock().getExcept()))).toList());
         var ports = rule.getPorts() == null || rule.getPorts().isEmpty() ? "*"
                 : String.join(" ", rule.getPorts().stream().map(p -> p.getProtocol() + "/" + p.getPort().getIntVal())
                         .toList());
-        return to + " " + ports;
+        return to + " -> " + ports;
     }
 }
