@@ -55,7 +55,6 @@ import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMap
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
-import io.quarkiverse.operatorsdk.annotations.RBACRule;
 
 /**
  * Turns an AgentRun into a workspace PVC, a prompt ConfigMap, a NetworkPolicy (under an AgentPolicy that restricts
@@ -68,21 +67,9 @@ import io.quarkiverse.operatorsdk.annotations.RBACRule;
  * owner reference carries the run's UID: a name taken by anything else fails the run with {@code NameConflict}.
  * Failed API calls are retried with back-off, without end, and shown on condition {@code ReconcileError}.
  */
+// RBAC: the ClusterRole agentrun-cluster-role in src/main/kubernetes/kubernetes.yml (each verb explained)
 @ControllerConfiguration(name = AgentRunReconciler.NAME)
 @GradualRetry(maxAttempts = -1, initialInterval = 2_000, intervalMultiplier = 2, maxInterval = 300_000)
-// What the operator really calls, beyond its own AgentRuns: children are created once and only read after that,
-// except that a Job whose run has already ended is suspended (patch) to stop a pod that could never start; events
-// of a stuck pod are listed to name a volume that does not mount; Secrets are read and watched one by one, by name,
-// only while a run waits for them (no list, no Secret cache).
-@RBACRule(apiGroups = "batch", resources = "jobs", verbs = { "get", "list", "watch", "create", "patch" })
-@RBACRule(apiGroups = "", resources = "pods", verbs = { "get", "list", "watch" })
-@RBACRule(apiGroups = "", resources = { "persistentvolumeclaims", "configmaps" }, verbs = { "get", "create" })
-@RBACRule(apiGroups = "", resources = "secrets", verbs = { "get", "watch" })
-@RBACRule(apiGroups = "", resources = "events", verbs = { "create", "list" })
-@RBACRule(apiGroups = AgentRun.GROUP, resources = { "agentproviders", "agentconfigs", "agentpolicies" }, verbs = {
-        "get", "list", "watch" })
-// a run's NetworkPolicy (under an AgentPolicy that restricts egress) is created once, and read on a name conflict
-@RBACRule(apiGroups = "networking.k8s.io", resources = "networkpolicies", verbs = { "get", "create" })
 public class AgentRunReconciler implements Reconciler<AgentRun> {
     public static final String NAME = "agentrun";
     private static final Logger LOG = Logger.getLogger(AgentRunReconciler.class);
