@@ -6,7 +6,7 @@ helper is included at the end of the generated rolebinding.yaml (see quarkus.hel
 {{- define "agent-operator.namespacedRoleBindings" -}}
 {{- if not .Values.app.rbac.clusterWide }}
 {{- range $namespace := .Values.app.rbac.namespaces }}
-{{- range $role := list "agentrun-cluster-role" "agentprovider-cluster-role" "agentconfig-cluster-role" }}
+{{- range $role := list "agentrun-cluster-role" "agentprovider-cluster-role" "agentconfig-cluster-role" "agentpolicy-cluster-role" }}
 ---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: RoleBinding

@@ -51,6 +51,15 @@ public interface AgentAdapter {
      * for translating a provider setting into the form this CLI understands. None by default.
      */
     default Map<String, String> derivedEnv(Map<String, String> env) {
+        return derivedEnv(env, false);
+    }
+
+    /**
+     * The same, when {@code providersBaseUrl} is true the provider set {@code ANTHROPIC_BASE_URL}: then the provider's
+     * endpoint wins over one the run or AgentConfig wrote into the CLI's own configuration, so a run cannot send a
+     * shared provider's token elsewhere through another variable.
+     */
+    default Map<String, String> derivedEnv(Map<String, String> env, boolean providersBaseUrl) {
         return Map.of();
     }
 

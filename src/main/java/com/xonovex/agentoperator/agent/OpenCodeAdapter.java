@@ -64,27 +64,40 @@ final class OpenCodeAdapter implements AgentAdapter {
 
     /**
      * The inline config with {@code provider.anthropic.options.baseURL} from {@code ANTHROPIC_BASE_URL}, unless that
-     * variable is unset, the config already names a base URL, or the config is not a JSON object (then OpenCode
-     * reports it, and nothing is guessed).
+     * variable is unset, the config already names a base URL (and the provider did not set the variable: the
+     * provider's endpoint wins), or the config is not a JSON object (then OpenCode reports it, and nothing is guessed;
+     * with the provider's base URL the default config replaces it).
      */
     @Override
-    public Map<String, String> derivedEnv(Map<String, String> env) {
+    public Map<String, String> derivedEnv(Map<String, String> env, boolean providersBaseUrl) {
         var baseUrl = env.get("ANTHROPIC_BASE_URL");
         if (baseUrl == null || baseUrl.isBlank()) {
             return Map.of();
         }
         try {
-            if (!(JSON.readTree(env.getOrDefault(CONFIG_ENV, CONFIG)) instanceof ObjectNode config)) {
-                return Map.of();
+            var text = env.getOrDefault(CONFIG_ENV, CONFIG);
+            if (!(parse(text) instanceof ObjectNode config)) {
+                return providersBaseUrl ? derivedEnv(Map.of("ANTHROPIC_BASE_URL", baseUrl), true) : Map.of();
             }
             var options = object(object(object(config, "provider"), "anthropic"), "options");
-            if (options == null || options.hasNonNull("baseURL")) {
+            if (options == null) {
+                return providersBaseUrl ? derivedEnv(Map.of("ANTHROPIC_BASE_URL", baseUrl), true) : Map.of();
+            }
+            if (options.hasNonNull("baseURL") && !providersBaseUrl) {
                 return Map.of();
             }
             options.put("baseURL", withV1(baseUrl.strip()));
             return Map.of(CONFIG_ENV, JSON.writeValueAsString(config));
         } catch (JsonProcessingException e) {
             return Map.of();
+        }
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode parse(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            return null;
         }
     }
 

@@ -71,8 +71,8 @@ public class AgentRunSpec {
     private String timeout;
 
     @JsonPropertyDescription(Descriptions.ENV + """
-             These are applied after the AgentConfig's env and the provider's environment and win over them; \
-            HOME and the token variable are the operator's and cannot be set.""")
+             They win over the AgentConfig's env, but not over the provider's environment: a key the provider \
+            sets is the provider's. HOME and the token variable are the operator's and cannot be set.""")
     @Size(max = Validation.MAX_LIST_ITEMS)
     private List<EnvVar> env;
 

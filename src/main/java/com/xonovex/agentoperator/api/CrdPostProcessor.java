@@ -13,6 +13,22 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
  * and completes the schema's descriptions (see {@link SchemaDescriptions}).
  */
 public class CrdPostProcessor implements CRDPostProcessor {
+    /**
+     * The AgentPolicy's lists hold names and patterns: bounding their items keeps the CEL rules that check them (and
+     * the admission policy's, which iterate them) within the API server's cost budget.
+     */
+    private static void boundListItems(io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps schema) {
+        if (schema.getItems() != null && schema.getItems().getSchema() != null
+                && "string".equals(schema.getItems().getSchema().getType())
+                && schema.getItems().getSchema().getMaxLength() == null) {
+            schema.getItems().getSchema().setMinLength(1L);
+            schema.getItems().getSchema().setMaxLength((long) Validation.MAX_PATTERN_LENGTH);
+        }
+        if (schema.getProperties() != null) {
+            schema.getProperties().values().forEach(CrdPostProcessor::boundListItems);
+        }
+    }
+
     private static final List<String> COLUMN_ORDER = List.of("Display Name", "Default Agent", "Agent", "Phase",
             "Ready", "Cost", "Branch", "Turns", "Pull Request", "Message", "Age");
 
@@ -33,6 +49,12 @@ public class CrdPostProcessor implements CRDPostProcessor {
                 }
                 SchemaDescriptions.complete(definition.getSpec().getNames().getKind(),
                         version.getSchema().getOpenAPIV3Schema());
+                if ("AgentPolicy".equals(definition.getSpec().getNames().getKind())) {
+                    boundListItems(version.getSchema().getOpenAPIV3Schema());
+                    // nobody writes an AgentPolicy's status: the kind has none
+                    version.getSchema().getOpenAPIV3Schema().getProperties().remove("status");
+                    version.setSubresources(null);
+                }
             }
         }
         return crd;

@@ -19,7 +19,8 @@ final class Descriptions {
             EnvVar: provider settings are plain configuration, and the provider's only secret travels through \
             authTokenSecretRef (a run or AgentConfig env, which may read Secrets and ConfigMaps, is a list). \
             ANTHROPIC_BASE_URL is the API root for both agents (the operator appends /v1 for opencode). \
-            At most 128 entries.""";
+            These keys win over the run's and the AgentConfig's env, so a run cannot send the provider's token \
+            elsewhere. At most 128 entries.""";
 
     static final String ENV = """
             Environment variables of the agent container, as in a Pod's container env: a literal value or \
@@ -45,4 +46,10 @@ final class Descriptions {
     static final String OBSERVED_GENERATION = """
             The metadata.generation of the spec this status was computed from; older than metadata.generation \
             while the operator has not yet seen the latest spec.""";
+
+    /** Pattern lists of an AgentPolicy; the same matching at admission (CEL) and in the operator (Patterns). */
+    static final String PATTERNS = """
+             Each entry is an exact value, or has one * at its start or its end: registry.example.com/team/* \
+            matches by prefix, *_PROXY by suffix, and * alone matches anything. \
+            """;
 }

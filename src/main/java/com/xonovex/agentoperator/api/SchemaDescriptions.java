@@ -32,12 +32,18 @@ final class SchemaDescriptions {
             "AgentConfig", """
                     Namespace defaults for agent runs: agent, provider per agent, image, timeout, workspace \
                     storage and environment. The operator uses the AgentConfig named default, or the only one in \
-                    the namespace.""");
+                    the namespace.""",
+            "AgentPolicy", """
+                    What agent runs in the namespace may do, set by the namespace's admin: images, Secrets, \
+                    environment, repositories, limits, scheduling, runtime class and egress. One per namespace, \
+                    named default. Enforced at admission (ValidatingAdmissionPolicy agent-operator-run-policy) and \
+                    when a run starts (reason PolicyViolation).""");
 
     private static final Map<String, String> SPECS = Map.of(
             "AgentRun", "What to run: the repository, the prompt, the agent and its settings. Immutable after creation.",
             "AgentProvider", "The provider's settings.",
-            "AgentConfig", "The namespace's defaults; a run's own fields win over them.");
+            "AgentConfig", "The namespace's defaults; a run's own fields win over them.",
+            "AgentPolicy", "The namespace's rules for runs; a rule that is not set does not restrict.");
 
     private static final Map<String, String> STATUSES = Map.of(
             "AgentRun", "The run's phase, what the operator created for it, and why it is where it is. Written by the operator.",

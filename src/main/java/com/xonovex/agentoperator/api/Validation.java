@@ -67,4 +67,13 @@ public final class Validation {
 
     public static final int MAX_PROMPT_LENGTH = 262144;
     public static final int MAX_LIST_ITEMS = 128;
+
+    /** Pattern lists (AgentPolicy): at most one '*', at the start or the end; at most 253 characters each. */
+    public static final int MAX_PATTERN_LENGTH = 253;
+    public static final String PATTERN_LIST = "self.all(p, size(p) <= 2 || !p.substring(1, size(p) - 1).contains('*'))";
+    public static final String PATTERN_LIST_MESSAGE = "entries may have '*' only at the start or the end";
+    public static final String CIDR_LIST = "self.all(c, isCIDR(c))";
+    public static final String CIDR_LIST_MESSAGE = "entries must be CIDRs such as 10.0.0.0/16";
+    public static final String QUANTITY = "isQuantity(self) && quantity(self).isGreaterThan(quantity('0'))";
+    public static final String QUANTITY_MESSAGE = "must be a positive quantity such as 500m, 2 or 4Gi";
 }

@@ -29,7 +29,10 @@ import io.quarkiverse.operatorsdk.annotations.SharedCSVMetadata;
                         {"apiVersion":"agent.xonovex.com/v1alpha1","kind":"AgentRun","metadata":{"name":"fix-auth-bug"},\
                         "spec":{"agent":"claude","providerRef":"gemini-provider","repository":\
                         {"url":"https://github.com/org/repo.git","branch":"feature/auth"},\
-                        "prompt":"Fix the authentication bug in the login handler","timeout":"30m"}}]"""),
+                        "prompt":"Fix the authentication bug in the login handler","timeout":"30m"}},\
+                        {"apiVersion":"agent.xonovex.com/v1alpha1","kind":"AgentPolicy","metadata":{"name":"default"},\
+                        "spec":{"images":{"allowed":["ghcr.io/xonovex/agent-runner*"]},\
+                        "limits":{"maxTimeout":"2h","maxBudgetUSD":"10"},"egress":{"mode":"Restricted"}}}]"""),
         keywords = { "ai", "agents", "claude", "opencode", "jobs" },
         maturity = "alpha",
         minKubeVersion = "1.30.0",

@@ -25,16 +25,13 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import io.quarkiverse.operatorsdk.annotations.RBACRule;
 
 /**
  * Tells users whether their namespace defaults point somewhere: condition Ready is False while a provider named in
  * defaultProviders does not exist, so a typo shows on the AgentConfig, not only on every run that waits for it.
  */
+// RBAC: the ClusterRole agentconfig-cluster-role in src/main/kubernetes/kubernetes.yml (each verb explained)
 @ControllerConfiguration(name = AgentConfigReconciler.NAME)
-@RBACRule(apiGroups = com.xonovex.agentoperator.api.AgentRun.GROUP, resources = "agentproviders", verbs = { "get",
-        "list", "watch" })
-@RBACRule(apiGroups = "", resources = "events", verbs = "create")
 public class AgentConfigReconciler implements Reconciler<AgentConfig> {
     public static final String NAME = "agentconfig";
     public static final String READY = ReadyStatus.READY;

@@ -13,7 +13,6 @@ import com.xonovex.agentoperator.api.ReadyStatus;
 import com.xonovex.agentoperator.config.OperatorConfig;
 import com.xonovex.agentoperator.resolve.RunResolver;
 import com.xonovex.agentoperator.status.Conditions;
-import io.quarkiverse.operatorsdk.annotations.RBACRule;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -23,9 +22,8 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 
 /** Sets an AgentProvider's status.ready: true only while its token Secret and key exist. */
+// RBAC: the ClusterRole agentprovider-cluster-role in src/main/kubernetes/kubernetes.yml (each verb explained)
 @ControllerConfiguration(name = AgentProviderReconciler.NAME)
-@RBACRule(apiGroups = "", resources = "secrets", verbs = { "get", "watch" })
-@RBACRule(apiGroups = "", resources = "events", verbs = "create")
 public class AgentProviderReconciler implements Reconciler<AgentProvider> {
     public static final String NAME = "agentprovider";
     public static final String READY = ReadyStatus.READY;

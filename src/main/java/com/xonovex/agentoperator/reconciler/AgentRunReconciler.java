@@ -13,6 +13,7 @@ import org.jboss.logging.Logger;
 
 import com.xonovex.agentoperator.agent.Guardrail;
 import com.xonovex.agentoperator.api.AgentConfig;
+import com.xonovex.agentoperator.api.AgentPolicy;
 import com.xonovex.agentoperator.api.AgentProvider;
 import com.xonovex.agentoperator.api.AgentRun;
 import com.xonovex.agentoperator.api.AgentRunStatus;
@@ -20,6 +21,8 @@ import com.xonovex.agentoperator.api.AgentType;
 import com.xonovex.agentoperator.api.Phase;
 import com.xonovex.agentoperator.config.OperatorConfig;
 import com.xonovex.agentoperator.metrics.RunMetrics;
+import com.xonovex.agentoperator.policy.PolicyChecker;
+import com.xonovex.agentoperator.policy.PolicyInput;
 import com.xonovex.agentoperator.resolve.Resolution;
 import com.xonovex.agentoperator.resolve.RunResolver;
 import com.xonovex.agentoperator.status.Graces;
@@ -27,12 +30,10 @@ import com.xonovex.agentoperator.status.Observation;
 import com.xonovex.agentoperator.status.PhaseDeriver;
 import com.xonovex.agentoperator.status.Reasons;
 import com.xonovex.agentoperator.status.RunStatuses;
-import com.xonovex.agentoperator.workload.AgentJobBuilder;
 import com.xonovex.agentoperator.workload.ChildNames;
 import com.xonovex.agentoperator.workload.Labels;
 import com.xonovex.agentoperator.workload.Owners;
-import com.xonovex.agentoperator.workload.PromptConfigMapBuilder;
-import com.xonovex.agentoperator.workload.WorkspacePvcBuilder;
+import com.xonovex.agentoperator.workload.RunChildren;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -55,12 +56,12 @@ import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMap
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
-import io.quarkiverse.operatorsdk.annotations.RBACRule;
 
 /**
- * Turns an AgentRun into a workspace PVC, a prompt ConfigMap and a Job, exactly once, then follows the Job and its
- * pod to set the run's phase. Reacts to events on Jobs, Pods, AgentProviders, AgentConfigs and the Secrets a waiting
- * run names; it looks again by itself only where time passes without an event (a grace period running out).
+ * Turns an AgentRun into a workspace PVC, a prompt ConfigMap, a NetworkPolicy (under an AgentPolicy that restricts
+ * egress) and a Job, exactly once, then follows the Job and its pod to set the run's phase; a run that breaks its
+ * namespace's AgentPolicy fails with {@code PolicyViolation} before any child exists. Reacts to events on Jobs, Pods,
+ * AgentProviders, AgentConfigs, AgentPolicies and the Secrets a waiting run names; it looks again by itself only where time passes without an event (a grace period running out).
  * <p>
  * A run is started once: its status records the Job it created, and a started run whose Job disappears fails with
  * {@code JobDeleted} instead of running the agent again. Children are the run's own only when their controller
@@ -68,19 +69,9 @@ import io.quarkiverse.operatorsdk.annotations.RBACRule;
  * Failed API calls are retried with back-off, without end, and shown on condition {@code ReconcileError}.
  */
 // the caches keep only what the reconciler reads (PrunedStore): the primary's too
+// RBAC: the ClusterRole agentrun-cluster-role in src/main/kubernetes/kubernetes.yml (each verb explained)
 @ControllerConfiguration(name = AgentRunReconciler.NAME, informer = @Informer(itemStore = PrunedStore.AgentRuns.class))
 @GradualRetry(maxAttempts = -1, initialInterval = 2_000, intervalMultiplier = 2, maxInterval = 300_000)
-// What the operator really calls, beyond its own AgentRuns: children are created once and only read after that,
-// except that a Job whose run has already ended is suspended (patch) to stop a pod that could never start; events
-// of a stuck pod are listed to name a volume that does not mount; Secrets are read and watched one by one, by name,
-// only while a run waits for them (no list, no Secret cache).
-@RBACRule(apiGroups = "batch", resources = "jobs", verbs = { "get", "list", "watch", "create", "patch" })
-@RBACRule(apiGroups = "", resources = "pods", verbs = { "get", "list", "watch" })
-@RBACRule(apiGroups = "", resources = { "persistentvolumeclaims", "configmaps" }, verbs = { "get", "create" })
-@RBACRule(apiGroups = "", resources = "secrets", verbs = { "get", "watch" })
-@RBACRule(apiGroups = "", resources = "events", verbs = { "create", "list" })
-@RBACRule(apiGroups = AgentRun.GROUP, resources = { "agentproviders", "agentconfigs" }, verbs = { "get", "list",
-        "watch" })
 public class AgentRunReconciler implements Reconciler<AgentRun> {
     public static final String NAME = "agentrun";
     private static final Logger LOG = Logger.getLogger(AgentRunReconciler.class);
@@ -126,12 +117,18 @@ public class AgentRunReconciler implements Reconciler<AgentRun> {
                 .withNamespacesInheritedFromController()
                 .withSecondaryToPrimaryMapper(AgentRunReconciler.<AgentConfig> waitingRunsInNamespace(runs))
                 .build();
+        var policies = InformerEventSourceConfiguration.from(AgentPolicy.class, AgentRun.class)
+                .withName("policies")
+                .withNamespacesInheritedFromController()
+                .withSecondaryToPrimaryMapper(AgentRunReconciler.<AgentPolicy> waitingRunsInNamespace(runs))
+                .build();
         secretWatches = new SecretWatches<>(context.getClient(), config.maxSecretWatches());
         return List.of(
                 new InformerEventSource<>(jobs, context),
                 new InformerEventSource<>(pods, context),
                 new InformerEventSource<>(providers, context),
                 new InformerEventSource<>(configs, context),
+                new InformerEventSource<>(policies, context),
                 secretWatches);
     }
 
@@ -227,10 +224,16 @@ public class AgentRunReconciler implements Reconciler<AgentRun> {
         }
         var resolved = ((Resolution.Resolved) resolution).run();
         agent = resolved.agent().type();
+        var policy = cluster.policy(run.getMetadata().getNamespace()).map(AgentPolicy::getSpec).orElse(null);
+        var violations = PolicyChecker.check(PolicyInput.of(run.getSpec(), resolved), policy);
+        if (!violations.isEmpty()) {
+            LOG.warnf("%s: refused by the namespace's AgentPolicy: %s", who, PolicyChecker.describe(violations));
+            return new Outcome(RunStatuses.failed(run, agent, Reasons.POLICY_VIOLATION,
+                    PolicyChecker.describe(violations), now.toString()));
+        }
         var client = context.getClient();
         try {
-            for (var child : List.of(WorkspacePvcBuilder.build(run, resolved), PromptConfigMapBuilder.build(run,
-                    resolved), AgentJobBuilder.build(run, resolved, config))) {
+            for (var child : RunChildren.of(run, resolved, config, policy)) {
                 var conflict = createOwned(client, child, run);
                 if (conflict.isPresent()) {
                     return nameConflict(run, agent, child, conflict.get(), who, now);

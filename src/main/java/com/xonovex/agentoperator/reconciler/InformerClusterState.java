@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import com.xonovex.agentoperator.api.AgentConfig;
+import com.xonovex.agentoperator.api.AgentPolicy;
 import com.xonovex.agentoperator.api.AgentProvider;
 import com.xonovex.agentoperator.resolve.ClusterState;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -58,6 +59,11 @@ final class InformerClusterState implements ClusterState {
     @Override
     public List<AgentConfig> configs(String namespace) {
         return source(AgentConfig.class).list(namespace, c -> true).toList();
+    }
+
+    @Override
+    public Optional<AgentPolicy> policy(String namespace) {
+        return source(AgentPolicy.class).get(new ResourceID(AgentPolicy.NAME, namespace));
     }
 
     @SuppressWarnings("unchecked")

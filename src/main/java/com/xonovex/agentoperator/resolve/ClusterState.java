@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 
 import com.xonovex.agentoperator.api.AgentConfig;
+import com.xonovex.agentoperator.api.AgentPolicy;
 import com.xonovex.agentoperator.api.AgentProvider;
 import io.fabric8.kubernetes.api.model.Secret;
 
@@ -15,4 +16,9 @@ public interface ClusterState {
     Optional<Secret> secret(String namespace, String name);
 
     List<AgentConfig> configs(String namespace);
+
+    /** The namespace's AgentPolicy (the one named default), if any. */
+    default Optional<AgentPolicy> policy(String namespace) {
+        return Optional.empty();
+    }
 }

@@ -67,8 +67,13 @@ public final class RunResolver {
                     "Secret " + credentials.getName() + " named by repository.credentialsSecretRef does not exist");
         }
 
+        // the namespace's AgentPolicy: its limits are the values of a run that sets none and whose AgentConfig sets
+        // none (where the operator's own default would be more); PolicyChecker checks the result
+        var limits = cluster.policy(namespace).map(p -> p.getSpec()).map(p -> p.getLimits());
+        var policyTimeout = limits.map(l -> l.getMaxTimeout()).filter(max -> exceeds(defaults.defaultTimeout(), max));
         Duration timeout;
-        var timeoutText = firstSet(spec.getTimeout(), configSpec.getDefaultTimeout(), defaults.defaultTimeout());
+        var timeoutText = firstSet(spec.getTimeout(), configSpec.getDefaultTimeout(), policyTimeout.orElse(null),
+                defaults.defaultTimeout());
         try {
             timeout = Durations.parse(timeoutText);
         } catch (IllegalArgumentException | ArithmeticException e) {
@@ -89,7 +94,17 @@ public final class RunResolver {
                 Optional.ofNullable(configSpec.getStorageClass()), storageSize, namespaceEnv,
                 PublishResolver.resolve(run, configSpec, timeout),
                 firstSet(spec.getMaxTurns(), configSpec.getDefaultMaxTurns()),
-                firstSet(spec.getMaxBudgetUSD(), configSpec.getDefaultMaxBudgetUSD())));
+                firstSet(spec.getMaxBudgetUSD(), configSpec.getDefaultMaxBudgetUSD(),
+                        limits.map(l -> l.getMaxBudgetUSD()).orElse(null))));
+    }
+
+    /** Whether the duration {@code value} is longer than {@code max}; false when either is not a duration. */
+    private static boolean exceeds(String value, String max) {
+        try {
+            return Durations.parse(value).compareTo(Durations.parse(max)) > 0;
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            return false;
+        }
     }
 
     /** The namespace's AgentConfig: the one named "default", or the only one. */

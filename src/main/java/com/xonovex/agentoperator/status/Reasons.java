@@ -54,6 +54,8 @@ public final class Reasons {
     public static final String POD_DISRUPTED = "PodDisrupted";
     public static final String INVALID_WORKLOAD = "InvalidWorkload";
     public static final String NAME_CONFLICT = "NameConflict";
+    /** The run breaks a rule of its namespace's AgentPolicy (one admitted before the policy existed). */
+    public static final String POLICY_VIOLATION = "PolicyViolation";
     public static final String FAILED_MOUNT = "FailedMount";
     // the publish step (status.output says more)
     public static final String PUBLISH_REFUSED = "PublishRefused";

@@ -12,12 +12,15 @@ import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 
 /**
  * The agent container's environment. Precedence, lowest first: the agent's headless defaults, the AgentConfig's
- * env, the provider's environment, the run's env. Then the agent may translate plain values it needs in another form
- * (see {@link com.xonovex.agentoperator.agent.AgentAdapter#derivedEnv}). HOME, the token variable and
- * AGENT_SECRET_ENVS are the operator's: the token comes only as a secretKeyRef, so its value never appears in the Job.
+ * env, the run's env, the provider's environment: a key the provider sets is the provider's, so a run cannot point a
+ * shared provider's token at another endpoint by overriding it. Then the agent may translate plain values it needs in
+ * another form (see {@link com.xonovex.agentoperator.agent.AgentAdapter#derivedEnv}), where the provider's base URL
+ * also wins. HOME, the token variable and AGENT_SECRET_ENVS are the operator's: the token comes only as a
+ * secretKeyRef, so its value never appears in the Job.
  */
 public final class AgentEnvironment {
     public static final String HOME = "/home/agent";
+    static final String BASE_URL = "ANTHROPIC_BASE_URL";
     /** Names of the variables that hold Secret values, for the wrapper (run-agent.sh); set by the operator only. */
     public static final String SECRET_ENVS = "AGENT_SECRET_ENVS";
     /** Variables that steer run-agent.sh; only the operator sets them (AgentJobBuilder adds the deadline ones). */
@@ -32,17 +35,21 @@ public final class AgentEnvironment {
         resolved.agent().defaultEnv().entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .forEach(e -> env.put(e.getKey(), plain(e.getKey(), e.getValue())));
         resolved.namespaceEnv().forEach(e -> env.put(e.getName(), e));
-        resolved.provider().environment().entrySet().stream().sorted(Map.Entry.comparingByKey())
-                .forEach(e -> env.put(e.getKey(), plain(e.getKey(), e.getValue())));
         if (run.getSpec().getEnv() != null) {
             run.getSpec().getEnv().forEach(e -> env.put(e.getName(), e));
         }
+        var providerEnv = resolved.provider().environment();
+        providerEnv.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .forEach(e -> env.put(e.getKey(), plain(e.getKey(), e.getValue())));
         var plainValues = new LinkedHashMap<String, String>();
         env.values().stream().filter(e -> e.getValueFrom() == null && e.getValue() != null)
                 .forEach(e -> plainValues.put(e.getName(), e.getValue()));
-        // a variable set from a Secret or ConfigMap is the user's to keep
-        resolved.agent().derivedEnv(plainValues).entrySet().stream().sorted(Map.Entry.comparingByKey())
-                .filter(e -> !env.containsKey(e.getKey()) || env.get(e.getKey()).getValueFrom() == null)
+        // a variable set from a Secret or ConfigMap is the user's to keep, unless the provider's base URL must win
+        boolean providersBaseUrl = providerEnv.containsKey(BASE_URL);
+        resolved.agent().derivedEnv(plainValues, providersBaseUrl).entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .filter(e -> providersBaseUrl || !env.containsKey(e.getKey())
+                        || env.get(e.getKey()).getValueFrom() == null)
                 .forEach(e -> env.put(e.getKey(), plain(e.getKey(), e.getValue())));
         // the wrapper's own settings are the operator's: no env may move the prompt, transcript or result
         RESERVED.forEach(env::remove);

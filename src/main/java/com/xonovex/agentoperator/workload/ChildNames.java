@@ -33,6 +33,14 @@ public record ChildNames(String job, String workspaceClaim, String promptConfigM
                 withUid(name, uid, "-prompt", MAX_LABEL_LENGTH));
     }
 
+    /**
+     * The run's NetworkPolicy (only under an AgentPolicy that restricts egress): like the PVC, it carries the UID part,
+     * so a run created again under the same name never meets its predecessor's policy.
+     */
+    public static String networkPolicy(AgentRun run) {
+        return withUid(run.getMetadata().getName(), uidPart(run.getMetadata().getUid()), "-egress", MAX_LABEL_LENGTH);
+    }
+
     /** The names as the run's status records them. */
     public void recordIn(AgentRunStatus status) {
         status.setJobName(job);

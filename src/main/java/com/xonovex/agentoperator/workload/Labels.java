@@ -15,6 +15,8 @@ public final class Labels {
     public static final String OPERATOR_NAME = "agent-operator";
     /** Selects what the operator made; its informers watch only these. */
     public static final String MANAGED_SELECTOR = MANAGED_BY + "=" + OPERATOR_NAME;
+    /** The run's UID on its pod when an AgentPolicy applies: what the run's NetworkPolicy selects. */
+    public static final String RUN_UID = "agent.xonovex.com/run-uid";
     /** Full run name, which a label value may be too short to hold. */
     public static final String RUN_ANNOTATION = "agent.xonovex.com/run";
 
@@ -32,6 +34,12 @@ public final class Labels {
         labels.put(MANAGED_BY, OPERATOR_NAME);
         labels.put(AGENT_TYPE, agent.value());
         return labels;
+    }
+
+    /** Whether the operator sets this label itself (it wins over a run's label of the same key). */
+    public static boolean isOperatorLabel(String key) {
+        return NAME.equals(key) || INSTANCE.equals(key) || MANAGED_BY.equals(key) || AGENT_TYPE.equals(key)
+                || RUN_UID.equals(key);
     }
 
     public static Map<String, String> annotations(AgentRun run) {

@@ -19,7 +19,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
  */
 final class ApiReference {
     static final Path CRDS = Path.of("kubernetes", "crd");
-    static final List<String> KINDS = List.of("AgentRun", "AgentProvider", "AgentConfig");
+    static final List<String> KINDS = List.of("AgentRun", "AgentProvider", "AgentConfig", "AgentPolicy");
 
     /**
      * Kubernetes types we embed: listed with their own description, not field by field (kubectl explain shows

@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class CrdCopyIT {
     @ParameterizedTest
-    @ValueSource(strings = { "agentruns", "agentproviders", "agentconfigs" })
+    @ValueSource(strings = { "agentruns", "agentproviders", "agentconfigs", "agentpolicies" })
     void theCommittedCrdIsTheGeneratedOne(String plural) throws IOException {
         var file = plural + ".agent.xonovex.com-v1.yml";
         var generated = Path.of("target", "kubernetes", file);
@@ -29,7 +29,7 @@ class CrdCopyIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "agentruns", "agentproviders", "agentconfigs" })
+    @ValueSource(strings = { "agentruns", "agentproviders", "agentconfigs", "agentpolicies" })
     void theKustomizationListsEveryCrd(String plural) throws IOException {
         List<String> lines = Files.readAllLines(Path.of("kubernetes", "crd", "kustomization.yaml"));
         assertThat(lines).anyMatch(l -> l.strip().equals("- " + plural + ".agent.xonovex.com-v1.yml"));

@@ -84,7 +84,7 @@ class OlmBundleIT {
         var owned = (List<Map<String, Object>>) ((Map<String, Object>) spec.get("customresourcedefinitions"))
                 .get("owned");
         assertThat(owned).extracting(m -> m.get("kind")).containsExactlyInAnyOrder("AgentRun", "AgentProvider",
-                "AgentConfig");
+                "AgentConfig", "AgentPolicy");
         assertThat(owned).allSatisfy(crd -> {
             assertThat((String) crd.get("displayName")).isNotBlank();
             assertThat((String) crd.get("description")).isNotBlank();

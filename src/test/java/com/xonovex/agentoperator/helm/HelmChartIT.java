@@ -177,15 +177,16 @@ class HelmChartIT {
         var namespaced = new String[] { "--set", "app.rbac.clusterWide=false", "--set", "app.rbac.namespaces={team-b}",
                 "--set", "app.envs.QUARKUS_OPERATOR_SDK_CONTROLLERS_AGENTRUN_NAMESPACES=team-b",
                 "--set", "app.envs.QUARKUS_OPERATOR_SDK_CONTROLLERS_AGENTPROVIDER_NAMESPACES=team-b",
-                "--set", "app.envs.QUARKUS_OPERATOR_SDK_CONTROLLERS_AGENTCONFIG_NAMESPACES=team-b" };
+                "--set", "app.envs.QUARKUS_OPERATOR_SDK_CONTROLLERS_AGENTCONFIG_NAMESPACES=team-b",
+                "--set", "app.envs.QUARKUS_OPERATOR_SDK_CONTROLLERS_AGENTPOLICY_NAMESPACES=team-b" };
         var rendered = template("ops", namespaced);
         assertThat(rendered).filteredOn(r -> r.getKind().equals("ClusterRoleBinding"))
                 .extracting(r -> r.getMetadata().getName())
-                .noneMatch(n -> n.matches("agent(run|provider|config)-cluster-role-binding"));
+                .noneMatch(n -> n.matches("agent(run|provider|config|policy)-cluster-role-binding"));
         assertThat(rendered).filteredOn(r -> r.getKind().equals("RoleBinding") && "team-b".equals(
                 r.getMetadata().getNamespace())).extracting(r -> r.getMetadata().getName())
                 .containsExactlyInAnyOrder("agentrun-cluster-role-binding", "agentprovider-cluster-role-binding",
-                        "agentconfig-cluster-role-binding");
+                        "agentconfig-cluster-role-binding", "agentpolicy-cluster-role-binding");
         installAndReconcile("agent-operator-ns", "team-b", namespaced);
     }
 

@@ -81,6 +81,25 @@ class AgentRunReconcilerTest extends OperatorTest {
         assertThat(pending.getStatus().getObservedGeneration()).isEqualTo(1L);
     }
 
+    /** Issue 11: a run (or the AgentConfig) cannot send a shared provider's token elsewhere by overriding its env. */
+    @Test
+    void theProvidersEnvironmentWinsOverTheConfigsAndTheRunsEnv() {
+        readyProvider();
+        var configSpec = new com.xonovex.agentoperator.api.AgentConfigSpec();
+        configSpec.setEnv(List.of(new EnvVar("ANTHROPIC_BASE_URL", "https://config.example.com", null),
+                new EnvVar("FROM_CONFIG", "config", null)));
+        config(configSpec);
+        var run = withRef(newRun("precedence"));
+        run.getSpec().setEnv(List.of(new EnvVar("ANTHROPIC_BASE_URL", "https://evil.example.com", null),
+                new EnvVar("ANTHROPIC_MODEL", "run-model", null)));
+        create(run);
+        var env = agentEnv(awaitJob("precedence"));
+        assertThat(env.get("ANTHROPIC_BASE_URL").getValue()).as("the provider's").isEqualTo("http://proxy:8317");
+        assertThat(env.get("ANTHROPIC_MODEL").getValue()).as("a key the provider does not set").isEqualTo(
+                "run-model");
+        assertThat(env.get("FROM_CONFIG").getValue()).isEqualTo("config");
+    }
+
     @Test
     void theTokenReachesTheJobOnlyAsASecretKeyRef() {
         readyProvider();

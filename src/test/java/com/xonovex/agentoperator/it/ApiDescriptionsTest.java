@@ -15,7 +15,7 @@ import com.xonovex.agentoperator.api.SchemaWalk;
  * every field of every kind, and {@code kubectl explain} prints them.
  */
 class ApiDescriptionsTest extends ClusterTest {
-    private static final List<String> KINDS = List.of("AgentRun", "AgentProvider", "AgentConfig");
+    private static final List<String> KINDS = List.of("AgentRun", "AgentProvider", "AgentConfig", "AgentPolicy");
 
     @Test
     void thePublishedSchemaDescribesEveryFieldOfEveryKind() throws Exception {

@@ -87,7 +87,7 @@ public class KubeApiServerResource implements QuarkusTestResourceLifecycleManage
                     LOG.infof("installed %s", item.getMetadata().getName());
                 }
             }
-            for (var crd : List.of("agentruns", "agentproviders", "agentconfigs")) {
+            for (var crd : List.of("agentruns", "agentproviders", "agentconfigs", "agentpolicies")) {
                 client.apiextensions().v1().customResourceDefinitions().withName(crd + ".agent.xonovex.com")
                         // a CRD's first status may come without conditions: not established yet
                         .waitUntilCondition(c -> c != null && c.getStatus() != null

@@ -108,7 +108,9 @@ class RunControlTest extends OperatorTest {
     void theAgentConfigsTtlAppliesToRunsThatSetNone() {
         readyProvider();
         var defaults = new AgentConfigSpec();
-        defaults.setDefaultTTLSecondsAfterFinished(1);
+        // 3 s, not 1: completionTime has whole seconds, so 1 s could be over when the run fails, and the run gone
+        // before the test sees it Failed (seen under load)
+        defaults.setDefaultTTLSecondsAfterFinished(3);
         config(defaults);
         create(withProvider(newRun("config-ttl")));
         await().atMost(TIMEOUT).until(() -> sim().job("config-ttl") != null);

@@ -1,10 +1,12 @@
 package com.xonovex.agentoperator.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,8 +21,8 @@ class SamplesTest extends ClusterTest {
         var samples = Path.of("kubernetes", "samples");
         List<Path> files;
         try (var list = Files.list(samples)) {
-            files = list.filter(f -> f.toString().endsWith(".yaml") && !f.endsWith("kustomization.yaml")).sorted()
-                    .toList();
+            files = list.filter(f -> f.toString().endsWith(".yaml") && !f.endsWith("kustomization.yaml")
+                    && !f.endsWith("policy.yaml")).sorted().toList();
         }
         assertThat(files).extracting(f -> f.getFileName().toString()).contains("provider.yaml", "config.yaml",
                 "run.yaml", "inline-provider-run.yaml", "worktree-run.yaml", "publish-run.yaml", "secret.yaml");
@@ -28,6 +30,18 @@ class SamplesTest extends ClusterTest {
             var result = kubectl("apply", "-n", namespace, "-f", file.toString());
             assertThat(result.exitCode()).as("kubectl apply -f %s: %s", file, result.output()).isZero();
         }
+        // the strict policy sample, in a namespace of its own: there it refuses a sample run that breaks it
+        var governed = namespace + "-p";
+        client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+                .withName(governed).endMetadata().build()).create();
+        AdmissionPolicyTest.installAdmissionPolicies();
+        var policy = kubectl("apply", "-n", governed, "-f", samples.resolve("policy.yaml").toString());
+        assertThat(policy.exitCode()).as(policy.output()).isZero();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            var refused = kubectl("apply", "-n", governed, "-f", samples.resolve("publish-run.yaml").toString());
+            assertThat(refused.exitCode()).isNotZero();
+            assertThat(refused.output()).contains("secrets.allowedNames");
+        });
         var other = namespace + "-k";
         client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
                 .withName(other).endMetadata().build()).create();

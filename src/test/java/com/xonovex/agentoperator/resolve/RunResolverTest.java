@@ -15,12 +15,15 @@ import org.junit.jupiter.api.Test;
 import com.xonovex.agentoperator.Fixtures;
 import com.xonovex.agentoperator.api.AgentConfig;
 import com.xonovex.agentoperator.api.AgentConfigSpec;
+import com.xonovex.agentoperator.api.AgentPolicy;
+import com.xonovex.agentoperator.api.AgentPolicySpec;
 import com.xonovex.agentoperator.api.AgentProvider;
 import com.xonovex.agentoperator.api.AgentProviderSpec;
 import com.xonovex.agentoperator.api.AgentProviderStatus;
 import com.xonovex.agentoperator.api.AgentRun;
 import com.xonovex.agentoperator.api.AgentType;
 import com.xonovex.agentoperator.api.InlineProvider;
+import com.xonovex.agentoperator.api.LimitPolicy;
 import com.xonovex.agentoperator.api.SecretKeyRef;
 import com.xonovex.agentoperator.api.SecretRef;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
@@ -32,6 +35,7 @@ class RunResolverTest {
     private final Map<String, AgentProvider> providers = new HashMap<>();
     private final Map<String, Secret> secrets = new HashMap<>();
     private final List<AgentConfig> configs = new ArrayList<>();
+    private AgentPolicy policy;
     private final ClusterState cluster = new ClusterState() {
         @Override
         public Optional<AgentProvider> provider(String namespace, String name) {
@@ -46,6 +50,11 @@ class RunResolverTest {
         @Override
         public List<AgentConfig> configs(String namespace) {
             return configs;
+        }
+
+        @Override
+        public Optional<AgentPolicy> policy(String namespace) {
+            return Optional.ofNullable(policy);
         }
     };
 
@@ -286,5 +295,28 @@ class RunResolverTest {
         config.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("team-a").build());
         config.setSpec(spec);
         configs.add(config);
+    }
+
+    @Test
+    void theNamespacePolicysLimitsAreTheValuesOfARunAndConfigThatSetNone() {
+        var limits = new LimitPolicy();
+        limits.setMaxTimeout("20m");
+        limits.setMaxBudgetUSD("5");
+        var spec = new AgentPolicySpec();
+        spec.setLimits(limits);
+        policy = new AgentPolicy();
+        policy.setSpec(spec);
+        var run = run();
+        run.getSpec().setTimeout(null);
+        assertThat(resolved(run).timeout()).as("shorter than the operator's 1h").isEqualTo(Duration.ofMinutes(20));
+        assertThat(resolved(run).maxBudgetUSD()).isEqualTo("5");
+
+        limits.setMaxTimeout("2h");
+        assertThat(resolved(run).timeout()).as("the operator's default is within it").isEqualTo(Duration.ofHours(1));
+        run.getSpec().setTimeout("10m");
+        run.getSpec().setMaxBudgetUSD("1.50");
+        assertThat(resolved(run).timeout()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(resolved(run).maxBudgetUSD()).as("the run's own value wins; PolicyChecker bounds it").isEqualTo(
+                "1.50");
     }
 }

@@ -97,31 +97,58 @@ class AgentJobBuilderTest {
     }
 
     @Test
-    void opencodeKeepsAUsersOwnConfigAndBaseUrl() throws Exception {
+    void opencodeKeepsAUsersOwnConfigAndBaseUrlWhenTheProviderSetsNone() throws Exception {
         var run = Fixtures.run("fix", AgentType.OPENCODE);
-        var provider = Map.of("ANTHROPIC_BASE_URL", "https://gateway.example.com");
-        run.getSpec().setEnv(List.of(env("OPENCODE_CONFIG_CONTENT",
+        run.getSpec().setEnv(List.of(env("ANTHROPIC_BASE_URL", "https://gateway.example.com"),
+                env("OPENCODE_CONFIG_CONTENT",
                 "{\"provider\":{\"anthropic\":{\"options\":{\"baseURL\":\"https://other.example.com/v1\"}}}}")));
-        var own = envByName(agent(build(run, resolved(AgentType.OPENCODE, provider, List.of()))));
+        var own = envByName(agent(build(run, resolved(AgentType.OPENCODE, Map.of(), List.of()))));
         assertThat(opencodeConfig(own).at("/provider/anthropic/options/baseURL").asText())
                 .isEqualTo("https://other.example.com/v1");
 
-        run.getSpec().setEnv(List.of(env("OPENCODE_CONFIG_CONTENT", "{\"model\":\"anthropic/x\"}")));
-        var merged = opencodeConfig(envByName(agent(build(run, resolved(AgentType.OPENCODE, provider, List.of())))));
+        run.getSpec().setEnv(List.of(env("ANTHROPIC_BASE_URL", "https://gateway.example.com"),
+                env("OPENCODE_CONFIG_CONTENT", "{\"model\":\"anthropic/x\"}")));
+        var merged = opencodeConfig(envByName(agent(build(run, resolved(AgentType.OPENCODE, Map.of(), List.of())))));
         assertThat(merged.at("/model").asText()).isEqualTo("anthropic/x");
         assertThat(merged.at("/provider/anthropic/options/baseURL").asText())
                 .isEqualTo("https://gateway.example.com/v1");
 
-        run.getSpec().setEnv(List.of(env("OPENCODE_CONFIG_CONTENT", "not json")));
-        assertThat(envByName(agent(build(run, resolved(AgentType.OPENCODE, provider, List.of()))))
+        run.getSpec().setEnv(List.of(env("ANTHROPIC_BASE_URL", "https://gateway.example.com"),
+                env("OPENCODE_CONFIG_CONTENT", "not json")));
+        assertThat(envByName(agent(build(run, resolved(AgentType.OPENCODE, Map.of(), List.of()))))
                 .get("OPENCODE_CONFIG_CONTENT").getValue()).isEqualTo("not json");
 
-        run.getSpec().setEnv(List.of(new EnvVarBuilder().withName("OPENCODE_CONFIG_CONTENT").withNewValueFrom()
+        run.getSpec().setEnv(List.of(env("ANTHROPIC_BASE_URL", "https://gateway.example.com"),
+                new EnvVarBuilder().withName("OPENCODE_CONFIG_CONTENT").withNewValueFrom()
                 .withNewConfigMapKeyRef("config.json", "opencode", false).endValueFrom().build()));
-        var fromConfigMap = envByName(agent(build(run, resolved(AgentType.OPENCODE, provider, List.of()))))
+        var fromConfigMap = envByName(agent(build(run, resolved(AgentType.OPENCODE, Map.of(), List.of()))))
                 .get("OPENCODE_CONFIG_CONTENT");
         assertThat(fromConfigMap.getValue()).isNull();
         assertThat(fromConfigMap.getValueFrom().getConfigMapKeyRef().getName()).isEqualTo("opencode");
+    }
+
+    @Test
+    void theProvidersBaseUrlWinsInsideOpencodesConfigToo() throws Exception {
+        var provider = Map.of("ANTHROPIC_BASE_URL", "https://gateway.example.com");
+        var run = Fixtures.run("fix", AgentType.OPENCODE);
+        run.getSpec().setEnv(List.of(env("OPENCODE_CONFIG_CONTENT",
+                "{\"model\":\"anthropic/x\",\"provider\":{\"anthropic\":{\"options\":{\"baseURL\":\"https://evil.example.com/v1\"}}}}")));
+        var merged = opencodeConfig(envByName(agent(build(run, resolved(AgentType.OPENCODE, provider, List.of())))));
+        assertThat(merged.at("/model").asText()).as("the rest of the user's config stays").isEqualTo("anthropic/x");
+        assertThat(merged.at("/provider/anthropic/options/baseURL").asText())
+                .isEqualTo("https://gateway.example.com/v1");
+
+        // a config the operator cannot read (not JSON, or from a ConfigMap) cannot carry the provider's endpoint:
+        // the default config does
+        for (var config : List.of(env("OPENCODE_CONFIG_CONTENT", "not json"),
+                new EnvVarBuilder().withName("OPENCODE_CONFIG_CONTENT").withNewValueFrom()
+                        .withNewConfigMapKeyRef("config.json", "opencode", false).endValueFrom().build())) {
+            run.getSpec().setEnv(List.of(config));
+            var env = envByName(agent(build(run, resolved(AgentType.OPENCODE, provider, List.of()))));
+            assertThat(env.get("OPENCODE_CONFIG_CONTENT").getValueFrom()).isNull();
+            assertThat(opencodeConfig(env).at("/provider/anthropic/options/baseURL").asText())
+                    .isEqualTo("https://gateway.example.com/v1");
+        }
     }
 
     @Test
@@ -190,14 +217,22 @@ class AgentJobBuilderTest {
     }
 
     @Test
-    void environmentPrecedenceIsAgentDefaultsThenAgentConfigThenProviderThenRun() {
+    void environmentPrecedenceIsAgentDefaultsThenAgentConfigThenRunThenProvider() {
         var run = Fixtures.run("fix", AgentType.CLAUDE);
-        run.getSpec().setEnv(List.of(env("FROM_RUN", "run"), env("SHARED", "run"), env("HOME", "/root")));
+        run.getSpec().setEnv(List.of(env("FROM_RUN", "run"), env("SHARED", "run"), env("HOME", "/root"),
+                env("RUN_OVER_CONFIG", "run"), env("ANTHROPIC_BASE_URL", "https://evil.example.com"),
+                new EnvVarBuilder().withName("BY_PROVIDER").withNewValueFrom()
+                        .withNewSecretKeyRef("k", "s", false).endValueFrom().build()));
         var namespaceEnv = List.of(env("FROM_CONFIG", "config"), env("SHARED", "config"),
-                env("DISABLE_TELEMETRY", "0"), env("BY_PROVIDER", "config"));
-        var providerEnv = Map.of("BY_PROVIDER", "provider", "SHARED", "provider");
+                env("DISABLE_TELEMETRY", "0"), env("BY_PROVIDER", "config"), env("RUN_OVER_CONFIG", "config"));
+        var providerEnv = Map.of("BY_PROVIDER", "provider", "SHARED", "provider",
+                "ANTHROPIC_BASE_URL", "https://gateway.example.com");
         var env = envByName(agent(build(run, resolved(AgentType.CLAUDE, providerEnv, namespaceEnv))));
-        assertThat(env.get("SHARED").getValue()).isEqualTo("run");
+        assertThat(env.get("SHARED").getValue()).as("the provider's key wins over the run's and the config's")
+                .isEqualTo("provider");
+        assertThat(env.get("ANTHROPIC_BASE_URL").getValue()).isEqualTo("https://gateway.example.com");
+        assertThat(env.get("BY_PROVIDER").getValueFrom()).as("also over a valueFrom").isNull();
+        assertThat(env.get("RUN_OVER_CONFIG").getValue()).isEqualTo("run");
         assertThat(env.get("FROM_RUN").getValue()).isEqualTo("run");
         assertThat(env.get("BY_PROVIDER").getValue()).isEqualTo("provider");
         assertThat(env.get("FROM_CONFIG").getValue()).isEqualTo("config");
