@@ -59,8 +59,7 @@ running() {
   done <"$state/pids"
 }
 
-# --- changes to the machine, recorded before they are made -------------------------------------------------------
-record() { printf '%q ' "$@" >>"$state/changes"; echo >>"$state/changes"; }
+# --- changes to the machine, recorded before they are made (record, in lib.sh) -------------------------------------
 
 undo() { # KIND ARGS...
   local kind=$1
@@ -104,14 +103,7 @@ still_there() { # KIND ARGS...: whether the change is still in place after undo 
   esac
 }
 
-# --- processes -----------------------------------------------------------------------------------------------------
-start() { # NAME COMMAND...  setsid: it outlives this script; down stops it through the pid file
-  local name=$1
-  shift
-  setsid "$@" >"$state/$name.log" 2>&1 </dev/null &
-  echo "$name $!" >>"$state/pids"
-}
-
+# --- processes (started with start, in lib.sh) ---------------------------------------------------------------------
 kill_pod_processes() {
   # every process in the node's cgroup tree: the containers (and anything they started)
   local f pid
@@ -311,7 +303,7 @@ up() {
   start kube-scheduler "$bin/kube-scheduler" --kubeconfig="$kc" --leader-elect=false --secure-port=0
 
   # -- the node: containerd, CNI, kubelet, kube-proxy
-  mkdir -p "$state/cni" "$state/containerd" "$state/kubelet"
+  mkdir -p "$state/cni" "$state/containerd" "$state/kubelet" "$state/certs.d"
   cat >"$state/cni/10-agent-node.conflist" <<JSON
 {
   "cniVersion": "1.0.0",
@@ -357,6 +349,9 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
   [plugins."io.containerd.grpc.v1.cri".cni]
     bin_dir = "/usr/lib/cni"
     conf_dir = "$state/cni"
+  [plugins."io.containerd.grpc.v1.cri".registry]
+    # a hosts.toml per registry, read at each pull (olm.sh adds its registry, plain HTTP, and makes it ghcr.io's mirror)
+    config_path = "$state/certs.d"
 TOML
   start containerd containerd --config "$state/containerd.toml"
   ctr() { command ctr --address "$state/containerd.sock" -n k8s.io "$@"; }
