@@ -3,7 +3,8 @@
 # Build and push it to a registry your cluster pulls from, then point the operator at it:
 #   docker build -f src/main/docker/agent-runner.Dockerfile -t REGISTRY/agent-runner:TAG .
 #   helm/env: AGENT_OPERATOR_DEFAULT_IMAGE=REGISTRY/agent-runner:TAG
-# Any image works as long as it has /bin/sh, git, ssh, curl and the CLI of the agent it runs on the PATH, and runs as a
+# Any image works as long as it has /bin/sh, git, ssh, curl, coreutils (the agent container's wrapper run-agent.sh uses
+# timeout, tee, mkfifo; busybox's are not enough) and awk, and the CLI of the agent it runs on the PATH, and runs as a
 # non-root user: Claude Code refuses --dangerously-skip-permissions as root.
 # BASE_IMAGE: the tests build this file offline with buildah on a local stand-in (Debian bookworm with Node.js in
 # /usr/local and a user 1000, as this image has; see src/test/cluster/images.sh).

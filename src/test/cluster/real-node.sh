@@ -67,7 +67,12 @@ undo() { # KIND ARGS...
   case $kind in
     sysctl) # NAME VALUE: the value before up
       [[ $(sysctl -n "$1" 2>/dev/null) == "$2" ]] || sysctl -qw "$1=$2" || log "cannot restore $1=$2" ;;
-    path) rm -rf "$1" ;;
+    path) # containerd makes /var/run/netns a bind mount of itself: unmount what is mounted at or under the path
+      local m
+      for m in $(awk -v p="$(realpath -m "$1")" '$5 == p || index($5, p "/") == 1 {print $5}' /proc/self/mountinfo | sort -r); do
+        umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || log "cannot unmount $m"
+      done
+      rm -rf "$1" ;;
     link) if ip link show "$1" >/dev/null 2>&1; then ip link delete "$1"; fi ;;
     route) ip route del "$@" 2>/dev/null || true ;;
     iptables) # -t TABLE CHAIN RULE...
@@ -150,8 +155,9 @@ down() {
   local residue=
   if [[ -f $state/changes ]]; then
     local line
+    # every change is undone even when one cannot be: what stays is reported below
     while read -r line; do
-      eval "undo $line"
+      eval "undo $line" || log "cannot undo: $line"
     done < <(tac "$state/changes")
     while read -r line; do
       residue+=$(eval "still_there $line")

@@ -3,8 +3,10 @@ package com.xonovex.agentoperator.agent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import com.xonovex.agentoperator.api.AgentType;
+import com.xonovex.agentoperator.workload.Scripts;
 
 /** What differs between agent CLIs: how to start one headless and which environment it needs. */
 public interface AgentAdapter {
@@ -17,10 +19,29 @@ public interface AgentAdapter {
     String defaultTokenEnv();
 
     /**
-     * The container command. The prompt arrives on standard input from {@link #PROMPT_FILE}: never on the command
-     * line (so long prompts work and no user text reaches a shell), and never from a terminal (so it cannot hang).
+     * The container command: the CLI ({@link #cliArgv}) under the wrapper {@code run-agent.sh}, as
+     * {@code /bin/sh -c RUN_AGENT run-agent <type> <cli argv...>}. The wrapper gives the CLI the prompt on standard
+     * input from {@link #PROMPT_FILE} (never on the command line, so long prompts work and no user text reaches a
+     * shell; never a terminal, so it cannot hang), keeps its output as the transcript in the workspace, and writes the
+     * run's result as the container's termination message. Tests point it at other files through its environment
+     * (PROMPT_FILE, AGENT_TRANSCRIPT, TERMINATION_LOG), so the command itself is always this one.
      */
-    List<String> command();
+    default List<String> command() {
+        return command(Limits.NONE);
+    }
+
+    /** The container command with these limits; those not in {@link #supported()} are left out. */
+    default List<String> command(Limits limits) {
+        var command = new ArrayList<>(List.of("/bin/sh", "-c", Scripts.RUN_AGENT, "run-agent", type().value()));
+        command.addAll(cliArgv(limits));
+        return List.copyOf(command);
+    }
+
+    /** The CLI's own argv, headless, with the limits it supports. */
+    List<String> cliArgv(Limits limits);
+
+    /** The limits this CLI enforces itself; the operator must report the others as not enforced. */
+    Set<Guardrail> supported();
 
     /** Defaults that keep the CLI headless, quiet and non-updating; users may override them. */
     Map<String, String> defaultEnv();
@@ -38,15 +59,5 @@ public interface AgentAdapter {
             case CLAUDE -> new ClaudeAdapter();
             case OPENCODE -> new OpenCodeAdapter();
         };
-    }
-
-    /**
-     * Runs {@code argv} with {@code promptFile} as standard input; the shell script is constant text (the file is
-     * {@link #PROMPT_FILE} in a Job, only tests pass another path).
-     */
-    static List<String> withPromptOnStdin(String promptFile, String... argv) {
-        var command = new ArrayList<>(List.of("/bin/sh", "-c", "exec \"$@\" < " + promptFile, "agent"));
-        command.addAll(List.of(argv));
-        return List.copyOf(command);
     }
 }

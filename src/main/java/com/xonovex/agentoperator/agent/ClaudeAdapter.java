@@ -1,7 +1,9 @@
 package com.xonovex.agentoperator.agent;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import com.xonovex.agentoperator.api.AgentType;
 
@@ -21,15 +23,23 @@ final class ClaudeAdapter implements AgentAdapter {
         return "ANTHROPIC_AUTH_TOKEN";
     }
 
+    /** {@code --max-turns} is hidden from {@code claude --help} in 2.1.x but parsed (an integer). */
     @Override
-    public List<String> command() {
-        return command(PROMPT_FILE);
+    public List<String> cliArgv(Limits limits) {
+        var argv = new ArrayList<>(List.of("claude", "-p", "--output-format", "stream-json", "--verbose",
+                "--dangerously-skip-permissions"));
+        if (limits.maxTurns() != null) {
+            argv.addAll(List.of("--max-turns", limits.maxTurns().toString()));
+        }
+        if (limits.maxBudgetUSD() != null) {
+            argv.addAll(List.of("--max-budget-usd", limits.maxBudgetUSD()));
+        }
+        return List.copyOf(argv);
     }
 
-    /** The same command reading the prompt from another file; for tests that run the real CLI. */
-    List<String> command(String promptFile) {
-        return AgentAdapter.withPromptOnStdin(promptFile, "claude", "-p", "--output-format", "stream-json",
-                "--verbose", "--dangerously-skip-permissions");
+    @Override
+    public Set<Guardrail> supported() {
+        return Set.of(Guardrail.MAX_TURNS, Guardrail.MAX_BUDGET_USD);
     }
 
     @Override

@@ -2,6 +2,7 @@ package com.xonovex.agentoperator.agent;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -36,13 +37,18 @@ final class OpenCodeAdapter implements AgentAdapter {
     }
 
     @Override
-    public List<String> command() {
-        return command(PROMPT_FILE);
+    public List<String> cliArgv(Limits limits) {
+        return List.of("opencode", "run", "--format", "json");
     }
 
-    /** The same command reading the prompt from another file; for tests that run the real CLI. */
-    List<String> command(String promptFile) {
-        return AgentAdapter.withPromptOnStdin(promptFile, "opencode", "run", "--format", "json");
+    /**
+     * None. {@code opencode run} (1.18) has no turn or cost limit; an agent's {@code steps} setting only asks the
+     * model for a final answer after that many steps: with {@code steps: 1} and a model that kept calling tools, it
+     * kept running them (hundreds of steps in ten minutes).
+     */
+    @Override
+    public Set<Guardrail> supported() {
+        return Set.of();
     }
 
     @Override

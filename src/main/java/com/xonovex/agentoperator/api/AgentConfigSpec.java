@@ -67,6 +67,7 @@ public class AgentConfigSpec {
     @JsonPropertyDescription("maxBudgetUSD of runs that set none, such as 5 or 2.50. Default: no limit.")
     @Size(min = 1, max = 16)
     @io.fabric8.generator.annotation.Pattern(Validation.USD)
+    @ValidationRule(value = Validation.USD_POSITIVE, message = Validation.USD_POSITIVE_MESSAGE)
     private String defaultMaxBudgetUSD;
 
     @JsonPropertyDescription("ttlSecondsAfterFinished of runs that set none. Default: finished runs are kept.")

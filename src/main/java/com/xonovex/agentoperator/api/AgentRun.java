@@ -15,6 +15,11 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @ShortNames({ "arun", "aruns" })
 @AdditionalPrinterColumn(name = "Agent", jsonPath = ".status.agent", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Cost", jsonPath = ".status.result.costUSD", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Branch", jsonPath = ".status.output.branch", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Turns", jsonPath = ".status.result.turns", type = AdditionalPrinterColumn.Type.INTEGER, priority = 1)
+@AdditionalPrinterColumn(name = "Pull Request", jsonPath = ".status.output.pullRequestURL", type = AdditionalPrinterColumn.Type.STRING, priority = 1)
+@AdditionalPrinterColumn(name = "Message", jsonPath = ".status.message", type = AdditionalPrinterColumn.Type.STRING, priority = 1)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
 public class AgentRun extends CustomResource<AgentRunSpec, AgentRunStatus> implements Namespaced {
     public static final String GROUP = "agent.xonovex.com";

@@ -108,6 +108,7 @@ public class AgentRunSpec {
             condition GuardrailsEnforced says so.""")
     @Size(min = 1, max = 16)
     @Pattern(Validation.USD)
+    @ValidationRule(value = Validation.USD_POSITIVE, message = Validation.USD_POSITIVE_MESSAGE)
     private String maxBudgetUSD;
 
     @JsonPropertyDescription("""

@@ -49,6 +49,11 @@ public class AgentRunStatus extends ObservedStatus {
     @JsonPropertyDescription("What the publish step did with the work, when the run has an output: outcome, branch, commit, pull request.")
     private OutputStatus output;
 
+    @JsonPropertyDescription("""
+            What the agent reported when it ended: its final text, cost, tokens, turns, session and stop reason. \
+            Written by the agent container (its termination message), so as trustworthy as the agent.""")
+    private RunResult result;
+
     public Phase getPhase() {
         return phase;
     }
@@ -79,6 +84,14 @@ public class AgentRunStatus extends ObservedStatus {
 
     public void setOutput(OutputStatus output) {
         this.output = output;
+    }
+
+    public RunResult getResult() {
+        return result;
+    }
+
+    public void setResult(RunResult result) {
+        this.result = result;
     }
 
     public String getJobName() {
@@ -156,12 +169,13 @@ public class AgentRunStatus extends ObservedStatus {
                 && Objects.equals(promptConfigMapName, other.promptConfigMapName)
                 && Objects.equals(startTime, other.startTime) && Objects.equals(completionTime, other.completionTime)
                 && Objects.equals(exitCode, other.exitCode) && Objects.equals(message, other.message)
-                && Objects.equals(provider, other.provider) && Objects.equals(output, other.output);
+                && Objects.equals(provider, other.provider) && Objects.equals(output, other.output)
+                && Objects.equals(result, other.result);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(observationHash(), phase, agent, jobName, podName, workspaceClaimName,
-                promptConfigMapName, startTime, completionTime, exitCode, message, provider, output);
+                promptConfigMapName, startTime, completionTime, exitCode, message, provider, output, result);
     }
 }

@@ -30,8 +30,9 @@ final class Descriptions {
             activeDeadlineSeconds: a run still going after it is stopped and ends TimedOut.""";
 
     static final String IMAGE = """
-            Container image for the git-clone init container and the agent container. It must provide /bin/sh, \
-            git, ssh and the agent's CLI (claude or opencode) on the PATH, and run as uid 1000.""";
+            Container image for the git-clone init container, the agent container and the publish container. It \
+            must provide /bin/sh, git, ssh, GNU coreutils, awk, curl (for pull requests) and the agent's CLI \
+            (claude or opencode) on the PATH, and run as uid 1000.""";
 
     static final String READY = """
             True when the Ready condition is True: the same value, for the READY column and scripts.""";

@@ -54,6 +54,8 @@ public final class Validation {
 
     /** A US dollar amount as the CLIs take it: digits, optionally a point and up to 4 decimals. */
     public static final String USD = "^[0-9]{1,9}([.][0-9]{1,4})?$";
+    public static final String USD_POSITIVE = "!self.matches('" + USD + "') || double(self) > 0.0";
+    public static final String USD_POSITIVE_MESSAGE = "must be greater than 0";
 
     /**
      * An AgentRun's spec cannot change, except cancel and ttlSecondsAfterFinished: field by field, each present in

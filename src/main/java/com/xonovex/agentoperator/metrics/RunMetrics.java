@@ -10,7 +10,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import com.xonovex.agentoperator.api.AgentRun;
 import com.xonovex.agentoperator.api.Phase;
+import com.xonovex.agentoperator.api.RunResult;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
@@ -55,5 +58,40 @@ public class RunMetrics {
                 .publishPercentileHistogram()
                 .register(registry)
                 .record(duration.isNegative() ? Duration.ZERO : duration);
+    }
+
+    /**
+     * Adds a finished run's cost and tokens, as its agent reported them, to {@code agent_operator_cost_usd_total}
+     * and {@code agent_operator_tokens_total{kind}}, by namespace, agent and provider (a handful of series per
+     * namespace, none per run). Called once per run, when it reaches a terminal phase.
+     */
+    public void spent(String namespace, String agent, String provider, RunResult result) {
+        if (result == null) {
+            return;
+        }
+        var tags = Tags.of("namespace", namespace, "agent", agent == null ? "unknown" : agent, "provider",
+                provider == null ? "unknown" : provider);
+        if (result.getCostUSD() != null) {
+            try {
+                var cost = Double.parseDouble(result.getCostUSD());
+                if (cost >= 0 && Double.isFinite(cost)) {
+                    Counter.builder("agent_operator_cost_usd").description("US dollars spent by finished runs, as "
+                            + "their agents reported").tags(tags).register(registry).increment(cost);
+                }
+            } catch (NumberFormatException e) {
+                // the parser already dropped what is not a decimal; nothing to add
+            }
+        }
+        tokens(tags, "input", result.getInputTokens());
+        tokens(tags, "output", result.getOutputTokens());
+        tokens(tags, "cache_read", result.getCacheReadTokens());
+        tokens(tags, "cache_creation", result.getCacheCreationTokens());
+    }
+
+    private void tokens(Tags tags, String kind, Long count) {
+        if (count != null && count > 0) {
+            Counter.builder("agent_operator_tokens").description("Tokens used by finished runs, as their agents "
+                    + "reported").tags(tags.and("kind", kind)).register(registry).increment(count);
+        }
     }
 }

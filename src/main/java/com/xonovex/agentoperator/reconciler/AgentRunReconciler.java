@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
 
 import org.jboss.logging.Logger;
 
+import com.xonovex.agentoperator.agent.Guardrail;
 import com.xonovex.agentoperator.api.AgentConfig;
 import com.xonovex.agentoperator.api.AgentProvider;
 import com.xonovex.agentoperator.api.AgentRun;
@@ -241,7 +242,23 @@ public class AgentRunReconciler implements Reconciler<AgentRun> {
         }
         LOG.infof("%s: created PVC %s, ConfigMap %s and Job %s (agent %s, image %s)", who, names.workspaceClaim(),
                 names.promptConfigMap(), names.job(), agent, resolved.image());
-        return new Outcome(RunStatuses.started(run, agent, resolved.provider().name(), names, now.toString()));
+        var requested = new java.util.ArrayList<String>();
+        var unenforced = new java.util.ArrayList<String>();
+        var supported = resolved.agent().supported();
+        if (resolved.maxTurns() != null) {
+            requested.add("maxTurns");
+            if (!supported.contains(Guardrail.MAX_TURNS)) {
+                unenforced.add("maxTurns");
+            }
+        }
+        if (resolved.maxBudgetUSD() != null) {
+            requested.add("maxBudgetUSD");
+            if (!supported.contains(Guardrail.MAX_BUDGET_USD)) {
+                unenforced.add("maxBudgetUSD");
+            }
+        }
+        return new Outcome(RunStatuses.started(run, agent, resolved.provider().name(), names, requested, unenforced,
+                now.toString()));
     }
 
     /**
@@ -358,8 +375,9 @@ public class AgentRunReconciler implements Reconciler<AgentRun> {
                     : Events.NORMAL;
             Events.emit(context.getClient(), run, type, next.getPhase().value(), next.getMessage());
             if (next.getPhase().isTerminal()) {
-                metrics.finished(next.getAgent() == null ? null : next.getAgent().value(), next.getPhase(),
-                        next.getStartTime(), next.getCompletionTime());
+                var agent = next.getAgent() == null ? null : next.getAgent().value();
+                metrics.finished(agent, next.getPhase(), next.getStartTime(), next.getCompletionTime());
+                metrics.spent(run.getMetadata().getNamespace(), agent, next.getProvider(), next.getResult());
             }
         }
     }

@@ -43,12 +43,17 @@ final class ReconcileErrors {
                 : e.getMessage();
     }
 
+    /** The client exception that carries the server's answer (fabric8 wraps it in others without a code). */
     private static KubernetesClientException clientException(Throwable e) {
+        KubernetesClientException first = null;
         for (var t = e; t != null; t = t.getCause()) {
             if (t instanceof KubernetesClientException k) {
-                return k;
+                if (k.getCode() > 0) {
+                    return k;
+                }
+                first = first == null ? k : first;
             }
         }
-        return null;
+        return first;
     }
 }

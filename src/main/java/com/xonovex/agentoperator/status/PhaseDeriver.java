@@ -12,6 +12,8 @@ import java.util.stream.Stream;
 
 import com.xonovex.agentoperator.api.OutputStatus;
 import com.xonovex.agentoperator.api.Phase;
+import com.xonovex.agentoperator.api.RunResult;
+import com.xonovex.agentoperator.result.AgentResults;
 import com.xonovex.agentoperator.result.PublishResults;
 import com.xonovex.agentoperator.workload.AgentJobBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
@@ -48,6 +50,11 @@ public final class PhaseDeriver {
     public static Observation observe(Job job, List<Pod> pods, Instant now, Graces graces,
             Function<Pod, Optional<String>> mountFailure) {
         var pod = newest(pods);
+        return derive(job, pod, now, graces, mountFailure).withResult(agentResult(pod));
+    }
+
+    private static Observation derive(Job job, Optional<Pod> pod, Instant now, Graces graces,
+            Function<Pod, Optional<String>> mountFailure) {
         var podName = pod.map(p -> p.getMetadata().getName()).orElse(null);
         var status = job.getStatus();
         var startTime = status == null ? null : status.getStartTime();
@@ -60,6 +67,16 @@ public final class PhaseDeriver {
         if (complete.isPresent()) {
             var time = firstSet(status.getCompletionTime(), complete.get().getLastTransitionTime(), now.toString());
             var output = publishOutput(pod);
+            var agentFailure = agentFailedBeforePublishing(pod);
+            if (agentFailure.isPresent()) {
+                var f = agentFailure.get();
+                var phase = "timeout".equals(stopReason(pod)) ? Phase.TIMED_OUT : Phase.FAILED;
+                var reason = phase == Phase.TIMED_OUT ? Reasons.DEADLINE_EXCEEDED : f.reason();
+                var published = output.filter(o -> "Pushed".equals(o.getOutcome()))
+                        .map(o -> "; what it left was published to branch " + o.getBranch()).orElse("");
+                return new Observation(phase, reason, f.message() + published, f.exitCode(), podName, startTime, time)
+                        .withOutput(output);
+            }
             var message = output.map(o -> switch (o.getOutcome()) {
                 case "Pushed" -> "the agent finished successfully; its work is on branch " + o.getBranch()
                         + (o.getPullRequestURL() != null ? ", " + o.getPullRequestURL() : "");
@@ -258,8 +275,7 @@ public final class PhaseDeriver {
                 .filter(t -> t.getExitCode() != null && t.getExitCode() != 0);
         if (agent.isPresent()) {
             var t = agent.get();
-            return Optional.of(new Failure(Reasons.AGENT_FAILED, "container " + AgentJobBuilder.AGENT_CONTAINER
-                    + " failed with exit code " + t.getExitCode() + reason(t), t.getExitCode()));
+            return Optional.of(agentFailure(t.getExitCode(), AgentResults.parse(t.getMessage())));
         }
         var publish = terminatedWithError(pod.getStatus().getContainerStatuses(), AgentJobBuilder.PUBLISH_CONTAINER);
         return publish.map(t -> {
@@ -282,6 +298,43 @@ public final class PhaseDeriver {
             };
             return new Failure(reason, what, t.getExitCode());
         });
+    }
+
+    /** The agent's failure, named after what stopped the CLI when its result says (a guardrail, an API error). */
+    private static Failure agentFailure(int exitCode, Optional<RunResult> result) {
+        var stop = result.map(RunResult::getStopReason).orElse(null);
+        var reason = stop == null ? Reasons.AGENT_FAILED
+                : stop.contains("max_turns") ? Reasons.MAX_TURNS_EXCEEDED
+                : stop.contains("budget") ? Reasons.MAX_BUDGET_EXCEEDED : Reasons.AGENT_FAILED;
+        var why = stop == null ? "" : " (" + stop + result.map(RunResult::getApiErrorStatus)
+                .map(s -> ", API status " + s).orElse("") + ")";
+        return new Failure(reason, "container " + AgentJobBuilder.AGENT_CONTAINER + " failed with exit code "
+                + exitCode + why, exitCode);
+    }
+
+    /**
+     * With publishOn Always the agent's container ends successfully whatever the CLI did; its message says how the
+     * CLI really ended.
+     */
+    private static Optional<Failure> agentFailedBeforePublishing(Optional<Pod> pod) {
+        var message = pod.flatMap(p -> anyContainerStatus(p, AgentJobBuilder.AGENT_CONTAINER))
+                .map(PhaseDeriver::terminated).map(ContainerStateTerminated::getMessage);
+        var result = message.flatMap(AgentResults::parse);
+        var exitCode = message.flatMap(AgentResults::exitCode).orElse(0);
+        if (exitCode == 0 && !result.map(r -> Boolean.TRUE.equals(r.getIsError())).orElse(false)) {
+            return Optional.empty();
+        }
+        return Optional.of(agentFailure(exitCode, result));
+    }
+
+    private static String stopReason(Optional<Pod> pod) {
+        return agentResult(pod).map(RunResult::getStopReason).orElse(null);
+    }
+
+    /** The agent's result, from its termination message, once its container has ended. */
+    static Optional<RunResult> agentResult(Optional<Pod> pod) {
+        return pod.flatMap(p -> anyContainerStatus(p, AgentJobBuilder.AGENT_CONTAINER)).map(PhaseDeriver::terminated)
+                .flatMap(t -> AgentResults.parse(t.getMessage()));
     }
 
     /** What the publish container reported, once it has ended (successfully or not). */

@@ -2,6 +2,8 @@ package com.xonovex.agentoperator.status;
 
 import java.util.ArrayList;
 
+import java.util.List;
+
 import com.xonovex.agentoperator.api.AgentRun;
 import com.xonovex.agentoperator.api.AgentRunStatus;
 import com.xonovex.agentoperator.api.AgentType;
@@ -41,6 +43,15 @@ public final class RunStatuses {
      */
     public static AgentRunStatus started(AgentRun run, AgentType agent, String provider, ChildNames names,
             String now) {
+        return started(run, agent, provider, names, List.of(), List.of(), now);
+    }
+
+    /**
+     * @param requested the guardrails the run asked for (maxTurns, maxBudgetUSD)
+     * @param unenforced those its agent's CLI cannot enforce: condition GuardrailsEnforced says so, not silence
+     */
+    public static AgentRunStatus started(AgentRun run, AgentType agent, String provider, ChildNames names,
+            List<String> requested, List<String> unenforced, String now) {
         var status = next(run, Phase.PENDING);
         if (status == null) {
             return copyOf(run);
@@ -49,8 +60,18 @@ public final class RunStatuses {
         status.setProvider(provider);
         names.recordIn(status);
         status.setMessage("created Job " + names.job() + "; waiting for its pod");
-        status.setConditions(Conditions.set(status.getConditions(), Reasons.RESOLVED, true, Reasons.JOB_CREATED,
-                "provider and settings resolved; created Job " + names.job(), generation(run), now));
+        var conditions = Conditions.set(status.getConditions(), Reasons.RESOLVED, true, Reasons.JOB_CREATED,
+                "provider and settings resolved; created Job " + names.job(), generation(run), now);
+        if (!requested.isEmpty()) {
+            conditions = unenforced.isEmpty()
+                    ? Conditions.set(conditions, Reasons.GUARDRAILS_ENFORCED, true, Reasons.ENFORCED,
+                            agent.value() + " enforces " + String.join(", ", requested), generation(run), now)
+                    : Conditions.set(conditions, Reasons.GUARDRAILS_ENFORCED, false, Reasons.NOT_SUPPORTED,
+                            agent.value() + " cannot enforce " + String.join(", ", unenforced)
+                                    + "; the run goes on without it, bounded only by its timeout",
+                            generation(run), now);
+        }
+        status.setConditions(conditions);
         return succeeded(run, status, now);
     }
 
@@ -119,6 +140,9 @@ public final class RunStatuses {
         }
         if (observation.output() != null) {
             status.setOutput(observation.output());
+        }
+        if (observation.result() != null) {
+            status.setResult(observation.result());
         }
         if (phase.isTerminal()) {
             status.setCompletionTime(observation.completionTime() != null ? observation.completionTime() : now);
@@ -211,6 +235,7 @@ public final class RunStatuses {
         copy.setMessage(current.getMessage());
         copy.setProvider(current.getProvider());
         copy.setOutput(current.getOutput());
+        copy.setResult(current.getResult());
         copy.setObservedGeneration(current.getObservedGeneration());
         return copy;
     }

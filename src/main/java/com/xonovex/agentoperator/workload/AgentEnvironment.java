@@ -13,11 +13,16 @@ import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 /**
  * The agent container's environment. Precedence, lowest first: the agent's headless defaults, the AgentConfig's
  * env, the provider's environment, the run's env. Then the agent may translate plain values it needs in another form
- * (see {@link com.xonovex.agentoperator.agent.AgentAdapter#derivedEnv}). HOME and the token variable are the
- * operator's: the token comes only as a secretKeyRef, so its value never appears in the Job.
+ * (see {@link com.xonovex.agentoperator.agent.AgentAdapter#derivedEnv}). HOME, the token variable and
+ * AGENT_SECRET_ENVS are the operator's: the token comes only as a secretKeyRef, so its value never appears in the Job.
  */
 public final class AgentEnvironment {
     public static final String HOME = "/home/agent";
+    /** Names of the variables that hold Secret values, for the wrapper (run-agent.sh); set by the operator only. */
+    public static final String SECRET_ENVS = "AGENT_SECRET_ENVS";
+    /** Variables that steer run-agent.sh; only the operator sets them (AgentJobBuilder adds the deadline ones). */
+    static final java.util.Set<String> RESERVED = java.util.Set.of("PROMPT_FILE", "AGENT_TRANSCRIPT",
+            "TERMINATION_LOG", "AGENT_DEADLINE_SECONDS", "AGENT_KILL_GRACE_SECONDS", "AGENT_ALWAYS_SUCCEED");
 
     private AgentEnvironment() {
     }
@@ -39,6 +44,8 @@ public final class AgentEnvironment {
         resolved.agent().derivedEnv(plainValues).entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .filter(e -> !env.containsKey(e.getKey()) || env.get(e.getKey()).getValueFrom() == null)
                 .forEach(e -> env.put(e.getKey(), plain(e.getKey(), e.getValue())));
+        // the wrapper's own settings are the operator's: no env may move the prompt, transcript or result
+        RESERVED.forEach(env::remove);
         env.put("HOME", plain("HOME", HOME));
         var token = resolved.provider().authTokenSecretRef();
         var tokenEnv = resolved.provider().tokenEnv();
@@ -47,6 +54,14 @@ public final class AgentEnvironment {
             env.put(tokenEnv, new EnvVarBuilder().withName(tokenEnv)
                     .withNewValueFrom().withNewSecretKeyRef(token.getKey(), token.getName(), false).endValueFrom()
                     .build());
+        }
+        // run-agent.sh keeps the values of these variables out of the termination message (names only, never values)
+        env.remove(SECRET_ENVS);
+        var secretNames = env.values().stream()
+                .filter(e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null)
+                .map(EnvVar::getName).sorted().toList();
+        if (!secretNames.isEmpty()) {
+            env.put(SECRET_ENVS, plain(SECRET_ENVS, String.join(" ", secretNames)));
         }
         return new ArrayList<>(env.values());
     }

@@ -3,6 +3,7 @@ package com.xonovex.agentoperator.workload;
 import java.util.ArrayList;
 import java.util.List;
 
+import com.xonovex.agentoperator.agent.Limits;
 import com.xonovex.agentoperator.api.AgentRun;
 import com.xonovex.agentoperator.api.PublishOn;
 import com.xonovex.agentoperator.api.Repository;
@@ -142,7 +143,7 @@ public final class AgentJobBuilder {
                 .withName(AGENT_CONTAINER)
                 .withImage(resolved.image())
                 .withImagePullPolicy(config.imagePullPolicy())
-                .withCommand(resolved.agent().command())
+                .withCommand(resolved.agent().command(new Limits(resolved.maxTurns(), resolved.maxBudgetUSD())))
                 .withWorkingDir(workingDir(run))
                 .withEnv(agentEnv(run, resolved))
                 .withResources(run.getSpec().getResources())

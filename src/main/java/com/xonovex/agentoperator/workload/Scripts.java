@@ -16,8 +16,22 @@ public final class Scripts {
     public static final String GIT_CLONE = GIT_COMMON + load("scripts/git-clone.sh");
     /** Container {@code publish}: commits the agent's work tree onto the base commit and pushes it. */
     public static final String PUBLISH = GIT_COMMON + load("scripts/publish.sh");
+    /**
+     * Container {@code agent}: {@code /bin/sh -c RUN_AGENT run-agent AGENT CLI-ARGV...} runs the CLI, keeps its
+     * transcript and writes its result as the termination message, see run-agent.sh. The awk program that reads the
+     * transcript is put into {@code $result_awk} as one single-quoted word (it holds no single quote).
+     */
+    public static final String RUN_AGENT = "result_awk='" + withoutSingleQuote(load("scripts/agent-result.awk"))
+            + "'\n" + load("scripts/run-agent.sh");
 
     private Scripts() {
+    }
+
+    private static String withoutSingleQuote(String text) {
+        if (text.indexOf('\'') >= 0) {
+            throw new IllegalStateException("agent-result.awk must not contain a single quote");
+        }
+        return text;
     }
 
     private static String load(String resource) {

@@ -71,7 +71,14 @@ final class JobSimulator {
     }
 
     void agentSucceeded(Pod pod, String jobName) {
-        setPodStatus(pod, "Succeeded", List.of(terminated("git-clone", 0)), List.of(terminated("agent", 0)));
+        agentSucceeded(pod, jobName, null);
+    }
+
+    /** As the kubelet reports it, with the agent's termination message (what run-agent.sh wrote). */
+    void agentSucceeded(Pod pod, String jobName, String terminationMessage) {
+        var agent = new ContainerStatusBuilder(terminated("agent", 0)).editState().editTerminated()
+                .withMessage(terminationMessage).endTerminated().endState().build();
+        setPodStatus(pod, "Succeeded", List.of(terminated("git-clone", 0)), List.of(agent));
         var job = job(jobName);
         var time = now();
         job.getStatus().setActive(0);

@@ -45,7 +45,7 @@ class OperatorEndpointsTest extends OperatorTest {
     }
 
     @Test
-    void metricsCountRunsByPhaseAndTimeFinishedRuns() throws Exception {
+    void metricsCountRunsByPhaseTimeFinishedRunsAndAddUpTheirCostAndTokens() throws Exception {
         secret("creds", "api-key");
         provider("gemini-provider", "creds", "api-key");
         var run = newRun("measured");
@@ -54,10 +54,23 @@ class OperatorEndpointsTest extends OperatorTest {
         var sim = new JobSimulator(client, namespace);
         await().atMost(TIMEOUT).until(() -> sim.job("measured") != null);
         var pod = sim.startPod("measured");
-        sim.agentSucceeded(pod, "measured");
-        awaitPhase("measured", Phase.SUCCEEDED);
+        sim.agentSucceeded(pod, "measured", "{\"agent\":\"claude\",\"exitCode\":0,\"isError\":false,"
+                + "\"stopReason\":\"success\",\"summary\":\"Done.\",\"costUSD\":\"0.25\",\"inputTokens\":1200,"
+                + "\"outputTokens\":340,\"cacheReadTokens\":7,\"turns\":3,\"sessionId\":\"sess-1\","
+                + "\"models\":[\"claude-sonnet-4-5\"],\"durationMs\":4200}");
+        var done = awaitPhase("measured", Phase.SUCCEEDED);
+        var result = done.getStatus().getResult();
+        assertThat(result.getCostUSD()).isEqualTo("0.25");
+        assertThat(result.getInputTokens()).isEqualTo(1200L);
+        assertThat(result.getTurns()).isEqualTo(3);
+        assertThat(result.getSummary()).isEqualTo("Done.");
+        assertThat(result.getModels()).containsExactly("claude-sonnet-4-5");
         await().atMost(TIMEOUT).untilAsserted(() -> {
             var body = get(metrics).body();
+            assertThat(body).contains("agent_operator_cost_usd_total{agent=\"claude\",namespace=\"" + namespace
+                    + "\",provider=\"gemini-provider\"} 0.25");
+            assertThat(body).contains("agent_operator_tokens_total{agent=\"claude\",kind=\"input\",namespace=\""
+                    + namespace + "\",provider=\"gemini-provider\"} 1200.0");
             assertThat(body).containsPattern("agent_operator_runs\\{phase=\"Succeeded\"} [1-9]");
             assertThat(body).contains("agent_operator_runs{phase=\"Pending\"}");
             assertThat(body).containsPattern(

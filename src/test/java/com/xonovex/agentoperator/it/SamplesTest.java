@@ -23,7 +23,7 @@ class SamplesTest extends ClusterTest {
                     .toList();
         }
         assertThat(files).extracting(f -> f.getFileName().toString()).contains("provider.yaml", "config.yaml",
-                "run.yaml", "inline-provider-run.yaml", "worktree-run.yaml", "secret.yaml");
+                "run.yaml", "inline-provider-run.yaml", "worktree-run.yaml", "publish-run.yaml", "secret.yaml");
         for (var file : files) {
             var result = kubectl("apply", "-n", namespace, "-f", file.toString());
             assertThat(result.exitCode()).as("kubectl apply -f %s: %s", file, result.output()).isZero();

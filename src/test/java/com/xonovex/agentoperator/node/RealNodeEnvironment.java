@@ -15,6 +15,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 import com.xonovex.agentoperator.TestBinaries;
 import com.xonovex.agentoperator.TestCommands;
+import com.xonovex.agentoperator.support.FakeForgeApi;
 import com.xonovex.agentoperator.support.GitHttpServer;
 import com.xonovex.agentoperator.support.TestTls;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -51,6 +52,10 @@ final class RealNodeEnvironment implements ExtensionContext.Store.CloseableResou
     Path kubeconfig;
     KubernetesClient admin;
     GitHttpServer git;
+    /** The bare repositories the git server serves (area/project.git under it). */
+    Path gitRoot;
+    /** A fake GitHub/GitLab REST API on the node's address, with the test CA's certificate. */
+    FakeForgeApi forge;
     private boolean up;
 
     private RealNodeEnvironment() throws IOException {
@@ -137,11 +142,12 @@ final class RealNodeEnvironment implements ExtensionContext.Store.CloseableResou
         config.setRequestTimeout(30_000);
         admin = new KubernetesClientBuilder().withConfig(config).build();
 
-        git = GitHttpServer.startHttps(InetAddress.getByName(nodeIp),
-                TestTls.serverContext(Path.of(images.value("TEST_CA")), Path.of(images.value("TEST_CA_KEY")), nodeIp,
-                        work.resolve("tls")),
-                gitBinary(), Repositories.create(work.resolve("git")), Map.of(GIT_USER, GIT_PASSWORD),
-                work.resolve("git-http.log"));
+        var tls = TestTls.serverContext(Path.of(images.value("TEST_CA")), Path.of(images.value("TEST_CA_KEY")), nodeIp,
+                work.resolve("tls"));
+        gitRoot = Repositories.create(work.resolve("git"));
+        git = GitHttpServer.startHttps(InetAddress.getByName(nodeIp), tls, gitBinary(), gitRoot,
+                Map.of(GIT_USER, GIT_PASSWORD), work.resolve("git-http.log"));
+        forge = FakeForgeApi.start(InetAddress.getByName(nodeIp), tls);
         installOperator();
         System.err.printf("tier 4: real node, git server and operator ready in %.1fs (logs in %s and %s)%n",
                 (System.nanoTime() - t0) / 1e9, work, state);
@@ -260,6 +266,9 @@ final class RealNodeEnvironment implements ExtensionContext.Store.CloseableResou
     public void close() {
         if (git != null) {
             git.close();
+        }
+        if (forge != null) {
+            forge.close();
         }
         if (admin != null) {
             admin.close();

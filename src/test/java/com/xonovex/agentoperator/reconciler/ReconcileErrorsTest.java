@@ -38,4 +38,13 @@ class ReconcileErrorsTest {
                 new java.net.ConnectException("refused"))).reason()).isEqualTo("ServerUnreachable");
         assertThat(ReconcileErrors.describe(new IllegalStateException("bug")).reason()).isEqualTo("InternalError");
     }
+
+    @Test
+    void theServersAnswerIsFoundUnderTheClientsWrapping() {
+        var wrapped = new KubernetesClientException("Operation: [patch] for kind: [AgentRun] failed.",
+                answer(422, ".status.result: field not declared in schema"));
+        var d = ReconcileErrors.describe(wrapped);
+        assertThat(d.reason()).isEqualTo("ApiError");
+        assertThat(d.message()).contains("answered 422").contains("field not declared in schema");
+    }
 }

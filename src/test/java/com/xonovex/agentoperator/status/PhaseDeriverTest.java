@@ -346,4 +346,64 @@ class PhaseDeriverTest {
         assertThat(o.reason()).isEqualTo("PublishFailed");
         assertThat(o.output()).isNull();
     }
+
+    private static final String CLAUDE_RESULT = "{\"agent\":\"claude\",\"exitCode\":0,\"isError\":false,"
+            + "\"stopReason\":\"success\",\"summary\":\"Fixed it.\",\"costUSD\":\"0.0123\",\"inputTokens\":120,"
+            + "\"outputTokens\":45,\"turns\":2,\"sessionId\":\"s-1\",\"models\":[\"claude-sonnet-4-5\"]}";
+
+    @Test
+    void theAgentsResultComesWithTheObservationOnceItsContainerEnded() {
+        var o = observe(job("Complete", "CompletionsReached"), List.of(pod(true, List.of(terminated("git-clone", 0)),
+                List.of(terminatedWith("agent", 0, CLAUDE_RESULT)))));
+        assertThat(o.phase()).isEqualTo(Phase.SUCCEEDED);
+        assertThat(o.result().getCostUSD()).isEqualTo("0.0123");
+        assertThat(o.result().getInputTokens()).isEqualTo(120L);
+        assertThat(o.result().getSummary()).isEqualTo("Fixed it.");
+    }
+
+    @Test
+    void anAgentStoppedByItsTurnLimitFailsWithMaxTurnsExceeded() {
+        var message = "{\"agent\":\"claude\",\"exitCode\":1,\"isError\":true,\"stopReason\":\"error_max_turns\","
+                + "\"turns\":3}";
+        var o = observe(job("Failed", "BackoffLimitExceeded"), List.of(pod(true, List.of(terminated("git-clone", 0)),
+                List.of(terminatedWith("agent", 1, message)))));
+        assertThat(o.phase()).isEqualTo(Phase.FAILED);
+        assertThat(o.reason()).isEqualTo("MaxTurnsExceeded");
+        assertThat(o.message()).contains("exit code 1").contains("error_max_turns");
+        assertThat(o.result().getTurns()).isEqualTo(3);
+    }
+
+    @Test
+    void anApiErrorIsNamedWithItsStatus() {
+        var message = "{\"agent\":\"claude\",\"exitCode\":1,\"isError\":true,\"stopReason\":\"api_error\","
+                + "\"apiErrorStatus\":401}";
+        var o = observe(job("Failed", "BackoffLimitExceeded"), List.of(pod(true, List.of(terminated("git-clone", 0)),
+                List.of(terminatedWith("agent", 1, message)))));
+        assertThat(o.reason()).isEqualTo("AgentFailed");
+        assertThat(o.message()).contains("api_error, API status 401");
+    }
+
+    /** publishOn Always: the agent's container exits 0, its message says it failed; what it left is published. */
+    @Test
+    void aFailedAgentWhoseWorkWasPublishedAnywayEndsFailedWithTheBranch() {
+        var agent = "{\"agent\":\"claude\",\"exitCode\":1,\"isError\":true,\"stopReason\":\"error_during_execution\"}";
+        var pushed = "{\"outcome\":\"Pushed\",\"branch\":\"agent/fix\",\"commit\":\"" + "c".repeat(40) + "\"}";
+        var o = observe(job("Complete", "CompletionsReached"), List.of(publishingPod(terminatedWith("agent", 0, agent),
+                terminatedWith("publish", 0, pushed))));
+        assertThat(o.phase()).isEqualTo(Phase.FAILED);
+        assertThat(o.reason()).isEqualTo("AgentFailed");
+        assertThat(o.exitCode()).isEqualTo(1);
+        assertThat(o.message()).contains("published to branch agent/fix");
+        assertThat(o.output().getBranch()).isEqualTo("agent/fix");
+    }
+
+    @Test
+    void anAgentThatRanOutOfItsDeadlineBeforePublishingEndsTimedOut() {
+        var agent = "{\"agent\":\"opencode\",\"exitCode\":124,\"isError\":true,\"stopReason\":\"timeout\"}";
+        var nothing = "{\"outcome\":\"NoChanges\",\"branch\":\"agent/fix\"}";
+        var o = observe(job("Complete", "CompletionsReached"), List.of(publishingPod(terminatedWith("agent", 0, agent),
+                terminatedWith("publish", 0, nothing))));
+        assertThat(o.phase()).isEqualTo(Phase.TIMED_OUT);
+        assertThat(o.output().getOutcome()).isEqualTo("NoChanges");
+    }
 }

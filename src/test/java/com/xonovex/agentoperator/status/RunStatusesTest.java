@@ -125,4 +125,24 @@ class RunStatusesTest {
         assertThat(next.getMessage()).contains("exceeded quota");
         assertThat(Conditions.isTrue(next.getConditions(), Reasons.RECONCILE_ERROR)).isFalse();
     }
+
+    @Test
+    void guardrailsTheAgentCannotEnforceAreSaidOnACondition() {
+        var run = new AgentRun();
+        run.getMetadata().setName("fix");
+        run.getMetadata().setGeneration(1L);
+        var opencode = RunStatuses.started(run, AgentType.OPENCODE, "p", NAMES, java.util.List.of("maxTurns"),
+                java.util.List.of("maxTurns"), NOW);
+        assertThat(opencode.getConditions()).anySatisfy(c -> {
+            assertThat(c.getType()).isEqualTo("GuardrailsEnforced");
+            assertThat(c.getStatus()).isEqualTo("False");
+            assertThat(c.getReason()).isEqualTo("NotSupportedByAgent");
+            assertThat(c.getMessage()).contains("opencode cannot enforce maxTurns");
+        });
+        var claude = RunStatuses.started(run, AgentType.CLAUDE, "p", NAMES, java.util.List.of("maxTurns",
+                "maxBudgetUSD"), java.util.List.of(), NOW);
+        assertThat(Conditions.isTrue(claude.getConditions(), "GuardrailsEnforced")).isTrue();
+        var none = RunStatuses.started(run, AgentType.CLAUDE, "p", NAMES, NOW);
+        assertThat(none.getConditions()).noneMatch(c -> c.getType().equals("GuardrailsEnforced"));
+    }
 }

@@ -29,7 +29,11 @@ import com.xonovex.agentoperator.api.AgentType;
  *
  * <p>It binds to the address it is given: loopback for a CLI run as a process, the node's bridge address for a CLI in
  * a pod. {@link #failWith(int)} makes every messages request answer that HTTP status (an authentication error, say);
- * {@link #delay(Duration)} holds each messages answer back that long (to outlast a run's timeout).
+ * {@link #delay(Duration)} holds each messages answer back that long (to outlast a run's timeout);
+ * {@link #finalText(String)} changes the final text.
+ *
+ * <p>Each answered message reports its own token counts ({@link Usage#nth}), different for every request, and
+ * {@link Request#usage()} keeps them, so a test can check how a CLI adds them up.
  */
 public final class FakeMessagesApi implements AutoCloseable {
     public static final String FINAL_TEXT = "Done: the file is written.";
@@ -45,8 +49,17 @@ public final class FakeMessagesApi implements AutoCloseable {
         }
     }
 
-    /** A request as received, with the status it was answered. */
-    public record Request(String method, String uri, Map<String, List<String>> headers, byte[] body, int status) {
+    /** Token counts of one answered message, as its usage reports them. */
+    public record Usage(int input, int output, int cacheRead, int cacheCreation) {
+        /** The usage of the n-th answered message (from 1): distinct numbers, so sums show which calls counted. */
+        static Usage nth(int n) {
+            return new Usage(100 + 10 * n, 20 + n, 1000 + 100 * n, 500 + 50 * n);
+        }
+    }
+
+    /** A request as received, with the status it was answered and the usage its message reported (else null). */
+    public record Request(String method, String uri, Map<String, List<String>> headers, byte[] body, int status,
+            Usage usage) {
         public String header(String name) {
             return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
                     .map(e -> String.join(",", e.getValue())).findFirst().orElse(null);
@@ -54,6 +67,11 @@ public final class FakeMessagesApi implements AutoCloseable {
 
         public boolean isMessages() {
             return uri.startsWith("/v1/messages") && !uri.startsWith("/v1/messages/count_tokens");
+        }
+
+        /** Whether the request offered tools: the agent's own turns do, side requests (a title) do not. */
+        public boolean hasTools() {
+            return isMessages() && json().path("tools").size() > 0;
         }
 
         public JsonNode json() {
@@ -89,7 +107,9 @@ public final class FakeMessagesApi implements AutoCloseable {
     private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
     private volatile int failStatus;
     private volatile Duration delay = Duration.ZERO;
+    private volatile String finalText = FINAL_TEXT;
     private final AtomicInteger received = new AtomicInteger();
+    private final AtomicInteger answered = new AtomicInteger();
     private int toolResults;
 
     /** On loopback. */
@@ -119,6 +139,12 @@ public final class FakeMessagesApi implements AutoCloseable {
         return this;
     }
 
+    /** The text of the final answer from now on. */
+    public FakeMessagesApi finalText(String text) {
+        this.finalText = text;
+        return this;
+    }
+
     public String baseUrl() {
         return "http://" + server.getAddress().getAddress().getHostAddress() + ":" + server.getAddress().getPort();
     }
@@ -145,6 +171,7 @@ public final class FakeMessagesApi implements AutoCloseable {
             int status;
             byte[] response;
             String contentType = "application/json";
+            Usage usage = null;
             if (!exchange.getRequestMethod().equals("POST") || !uri.startsWith("/v1/messages")) {
                 status = 404;
                 response = error("not_found_error", "fake");
@@ -160,7 +187,8 @@ public final class FakeMessagesApi implements AutoCloseable {
                 } else {
                     sleep(delay);
                     var request = JSON.readTree(body);
-                    var reply = reply(request);
+                    usage = Usage.nth(answered.incrementAndGet());
+                    var reply = reply(request, usage);
                     status = 200;
                     if (request.path("stream").asBoolean(false)) {
                         contentType = "text/event-stream";
@@ -171,7 +199,7 @@ public final class FakeMessagesApi implements AutoCloseable {
                 }
             }
             requests.add(new Request(exchange.getRequestMethod(), uri, Map.copyOf(exchange.getRequestHeaders()), body,
-                    status));
+                    status, usage));
             exchange.getResponseHeaders().set("Content-Type", contentType);
             exchange.getResponseHeaders().set("request-id", "req_fake");
             exchange.sendResponseHeaders(status, response.length);
@@ -196,7 +224,7 @@ public final class FakeMessagesApi implements AutoCloseable {
         }
     }
 
-    private ObjectNode reply(JsonNode request) {
+    private ObjectNode reply(JsonNode request, Usage usage) {
         boolean offersTool = false;
         for (var t : request.path("tools")) {
             offersTool |= t.path("name").asText().equals(tool.name());
@@ -226,11 +254,13 @@ public final class FakeMessagesApi implements AutoCloseable {
             use.putObject("input").put(tool.pathField(), path).put("content", content);
             message.put("stop_reason", "tool_use");
         } else {
-            blocks.addObject().put("type", "text").put("text", FINAL_TEXT);
+            blocks.addObject().put("type", "text").put("text", finalText);
             message.put("stop_reason", "end_turn");
         }
         message.putNull("stop_sequence");
-        message.putObject("usage").put("input_tokens", 100).put("output_tokens", 20);
+        message.putObject("usage").put("input_tokens", usage.input()).put("output_tokens", usage.output())
+                .put("cache_read_input_tokens", usage.cacheRead())
+                .put("cache_creation_input_tokens", usage.cacheCreation());
         return message;
     }
 

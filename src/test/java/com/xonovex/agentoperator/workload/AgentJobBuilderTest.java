@@ -55,18 +55,18 @@ class AgentJobBuilderTest {
     }
 
     @Test
-    void claudeRunsInPrintModeWithJsonOutputAndThePromptOnStandardInput() {
+    void claudeRunsInPrintModeWithJsonOutputUnderTheWrapper() {
         var job = build(Fixtures.run("fix", AgentType.CLAUDE), resolved(AgentType.CLAUDE, Map.of(), List.of()));
-        assertThat(agent(job).getCommand()).containsExactly("/bin/sh", "-c",
-                "exec \"$@\" < /etc/agent-operator/prompt/prompt", "agent", "claude", "-p", "--output-format",
-                "stream-json", "--verbose", "--dangerously-skip-permissions");
+        assertThat(agent(job).getCommand()).containsExactly("/bin/sh", "-c", Scripts.RUN_AGENT, "run-agent",
+                "claude", "claude", "-p", "--output-format", "stream-json", "--verbose",
+                "--dangerously-skip-permissions");
     }
 
     @Test
-    void opencodeRunsHeadlessWithJsonOutputAndThePromptOnStandardInput() {
+    void opencodeRunsHeadlessWithJsonOutputUnderTheWrapper() {
         var job = build(Fixtures.run("fix", AgentType.OPENCODE), resolved(AgentType.OPENCODE, Map.of(), List.of()));
-        assertThat(agent(job).getCommand()).containsExactly("/bin/sh", "-c",
-                "exec \"$@\" < /etc/agent-operator/prompt/prompt", "agent", "opencode", "run", "--format", "json");
+        assertThat(agent(job).getCommand()).containsExactly("/bin/sh", "-c", Scripts.RUN_AGENT, "run-agent",
+                "opencode", "opencode", "run", "--format", "json");
         assertThat(envByName(agent(job))).containsKeys("OPENCODE_CONFIG_CONTENT", "OPENCODE_DISABLE_AUTOUPDATE",
                 "OPENCODE_DISABLE_MODELS_FETCH");
     }
@@ -150,6 +150,20 @@ class AgentJobBuilderTest {
         var configMap = PromptConfigMapBuilder.build(run, resolved(type, Map.of(), List.of()));
         assertThat(configMap.getData()).containsEntry("prompt", run.getSpec().getPrompt());
         assertThat(configMap.getImmutable()).isTrue();
+    }
+
+    @Test
+    void theWrapperIsToldWhichVariablesHoldSecretsAndOnlyTheOperatorTellsIt() {
+        var run = Fixtures.run("fix", AgentType.CLAUDE);
+        run.getSpec().setEnv(List.of(env("AGENT_SECRET_ENVS", "NOTHING"),
+                new EnvVarBuilder().withName("GITHUB_TOKEN").withNewValueFrom()
+                        .withNewSecretKeyRef("token", "github", false).endValueFrom().build(),
+                new EnvVarBuilder().withName("REGION").withNewValueFrom()
+                        .withNewConfigMapKeyRef("region", "settings", false).endValueFrom().build()));
+        var env = envByName(agent(build(run, resolved(AgentType.CLAUDE, Map.of(), List.of()))));
+        // names only: the values stay in the Secrets
+        assertThat(env.get("AGENT_SECRET_ENVS").getValue()).isEqualTo("ANTHROPIC_AUTH_TOKEN GITHUB_TOKEN");
+        assertThat(env.get("AGENT_SECRET_ENVS").getValueFrom()).isNull();
     }
 
     @Test
