@@ -71,18 +71,30 @@ alive_named() { # NAME: a process of that name in the node's pid file is alive
 }
 
 # netns NAME IP: a network namespace attached to the node's bridge with address IP (a process there may bind any port
-# without taking it from the machine); real-node.sh down removes the namespace (and with it the veth pair)
+# without taking it from the machine), kept by a bind mount in the state dir ($state/olm/netns-NAME) that real-node.sh
+# down unmounts with the rest of the state dir, which frees the namespace and its veth pair. Not `ip netns add`: that
+# makes /var/run/netns (which containerd bind-mounts onto itself) a shared mount, after which containerd could not
+# remove its pods' namespaces ("remove netns: unlinkat /var/run/netns/cni-...: device or resource busy"): a deleted
+# pod stayed Running and real-node.sh down left the mount behind.
 netns() {
-  local name=$1 ip=$2 veth=${1}0
-  if [[ -e /var/run/netns/$name ]]; then return; fi
+  local name=$1 ip=$2 veth=${1}0 file=$state/olm/netns-$1
+  if mountpoint -q "$file" 2>/dev/null; then return; fi
   record link "$veth"
-  ip netns add "$name"
-  ip link add "$veth" type veth peer name eth0 netns "$name"
+  touch "$file"
+  unshare --net="$file" true
+  # the veth pair made inside, its other end moved to this shell's (the machine's) namespace
+  in_netns "$name" ip link add eth0 type veth peer name "$veth" netns "$$"
   ip link set "$veth" master "$BRIDGE" up
-  ip -n "$name" addr add "$ip/24" dev eth0
-  ip -n "$name" link set lo up
-  ip -n "$name" link set eth0 up
-  ip -n "$name" route add default via "$NODE_IP"
+  in_netns "$name" ip addr add "$ip/24" dev eth0
+  in_netns "$name" ip link set lo up
+  in_netns "$name" ip link set eth0 up
+  in_netns "$name" ip route add default via "$NODE_IP"
+}
+
+in_netns() { # NAME COMMAND...: runs COMMAND in netns NAME (only the network namespace: no mount namespace of its own)
+  local file=$state/olm/netns-$1
+  shift
+  nsenter --net="$file" "$@"
 }
 
 # an image of images.sh's store in buildah's storage (from its docker-archive when only that is left)
@@ -200,16 +212,16 @@ YAML
   netns "${NETNS_OLM[@]}"
   netns "${NETNS_CATALOG[@]}"
   alive_named olm || start olm env -u HTTP_PROXY -u HTTPS_PROXY -u http_proxy -u https_proxy KUBECONFIG="$kc" \
-    ip netns exec "${NETNS_OLM[0]}" "$bin/olm" --namespace "$OLM_NAMESPACE" --writeStatusName ""
-  alive_named svc-proxy || start svc-proxy ip netns exec "${NETNS_CATALOG[0]}" "$bin/svc-proxy" \
+    nsenter --net="$state/olm/netns-${NETNS_OLM[0]}" "$bin/olm" --namespace "$OLM_NAMESPACE" --writeStatusName ""
+  alive_named svc-proxy || start svc-proxy nsenter --net="$state/olm/netns-${NETNS_CATALOG[0]}" "$bin/svc-proxy" \
     --kubeconfig "$kc" --listen 127.0.0.1:1080
   alive_named catalog || start catalog env -u HTTP_PROXY -u HTTPS_PROXY -u http_proxy -u https_proxy \
-    GRPC_PROXY=socks5://127.0.0.1:1080 ip netns exec "${NETNS_CATALOG[0]}" "$bin/catalog" --kubeconfig "$kc" \
+    GRPC_PROXY=socks5://127.0.0.1:1080 nsenter --net="$state/olm/netns-${NETNS_CATALOG[0]}" "$bin/catalog" --kubeconfig "$kc" \
     --namespace "$OLM_NAMESPACE" --opmImage "$REGISTRY/olm-tools:${tools##*:}" \
     --util-image "$REGISTRY/olm-tools:${tools##*:}" --set-workload-user-id=true --writeStatusName ""
   local ns
   for ns in "${NETNS_OLM[0]}" "${NETNS_CATALOG[0]}"; do
-    until ip netns exec "$ns" bash -c 'exec 3<>/dev/tcp/127.0.0.1/8080 && printf "GET /healthz HTTP/1.0\r\n\r\n" >&3 &&
+    until in_netns "$ns" bash -c 'exec 3<>/dev/tcp/127.0.0.1/8080 && printf "GET /healthz HTTP/1.0\r\n\r\n" >&3 &&
         head -n 1 <&3 | grep -q " 200"' 2>/dev/null; do
       ((SECONDS - t0 < 180)) || { log "OLM's operators are not healthy"; tail -n 20 "$state/olm.log" "$state/catalog.log" >&2; exit 1; }
       alive_named olm && alive_named catalog && alive_named svc-proxy || {

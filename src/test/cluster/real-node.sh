@@ -61,6 +61,17 @@ running() {
 
 # --- changes to the machine, recorded before they are made (record, in lib.sh) -------------------------------------
 
+# unmount PATH: a pod's network namespace can stay busy for a few seconds after its processes were killed (seen once
+# right after a test run: umount and umount -l both refused, a second down a minute later succeeded), so retry
+unmount() {
+  local try
+  for try in 1 2 3 4 5 6 7 8 9 10; do
+    umount "$1" 2>/dev/null || umount -l "$1" 2>/dev/null || ! mountpoint -q "$1" && return 0
+    sleep 1
+  done
+  return 1
+}
+
 undo() { # KIND ARGS...
   local kind=$1
   shift
@@ -70,7 +81,7 @@ undo() { # KIND ARGS...
     path) # containerd makes /var/run/netns a bind mount of itself: unmount what is mounted at or under the path
       local m
       for m in $(awk -v p="$(realpath -m "$1")" '$5 == p || index($5, p "/") == 1 {print $5}' /proc/self/mountinfo | sort -r); do
-        umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || log "cannot unmount $m"
+        unmount "$m" || log "cannot unmount $m"
       done
       rm -rf "$1" ;;
     link) if ip link show "$1" >/dev/null 2>&1; then ip link delete "$1"; fi ;;
@@ -86,7 +97,7 @@ undo() { # KIND ARGS...
       for ns in /var/run/netns/*; do
         [[ -e $ns ]] || continue
         grep -qxF "$(basename "$ns")" "$state/netns.before" 2>/dev/null && continue
-        umount "$ns" 2>/dev/null || umount -l "$ns" 2>/dev/null || true
+        unmount "$ns" || true
         rm -f "$ns"
       done ;;
     *) log "unknown change '$kind $*'" ;;
