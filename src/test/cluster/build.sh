@@ -21,6 +21,11 @@ ETCD_VERSION=v3.6.4   # go.etcd.io/etcd/server/v3, as pinned by k8s.io/kubernete
 KWOK_VERSION=v0.7.0   # sigs.k8s.io/kwok
 HELM_VERSION=v3.19.0  # helm.sh/helm/v3, for the Helm chart's tests
 OLM_API_VERSION=v0.31.0  # github.com/operator-framework/api, whose operator-verify validates the OLM bundle
+# tier 4's install through OLM (olm-runtime/go.mod): OLM's operators, opm, a registry, the catalog pod's probe
+OLM_VERSION=v0.38.0                # github.com/operator-framework/operator-lifecycle-manager
+OPM_VERSION=v1.61.0                # github.com/operator-framework/operator-registry, as OLM v0.38.0 requires it
+REGISTRY_VERSION=v3.0.0            # github.com/distribution/distribution/v3 (v3.1 needs Go 1.26)
+GRPC_HEALTH_PROBE_VERSION=v0.4.42  # github.com/grpc-ecosystem/grpc-health-probe
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cache=${AGENT_OPERATOR_CACHE:-$HOME/.cache/agent-operator}
@@ -34,6 +39,11 @@ grep -q "^require go.etcd.io/etcd/server/v3 $ETCD_VERSION\$" "$here/etcd/go.mod"
 grep -q "^require sigs.k8s.io/kwok $KWOK_VERSION\$" "$here/kwok/go.mod" || { log "kwok/go.mod does not require kwok $KWOK_VERSION"; exit 1; }
 grep -q "^require helm.sh/helm/v3 $HELM_VERSION\$" "$here/helm/go.mod" || { log "helm/go.mod does not require helm $HELM_VERSION"; exit 1; }
 grep -q "^require github.com/operator-framework/api $OLM_API_VERSION\$" "$here/olm/go.mod" || { log "olm/go.mod does not require operator-framework/api $OLM_API_VERSION"; exit 1; }
+for pin in "github.com/operator-framework/operator-lifecycle-manager $OLM_VERSION" \
+  "github.com/operator-framework/operator-registry $OPM_VERSION" "github.com/distribution/distribution/v3 $REGISTRY_VERSION" \
+  "github.com/grpc-ecosystem/grpc-health-probe $GRPC_HEALTH_PROBE_VERSION"; do
+  grep -qP "^\t\Q$pin\E\$" "$here/olm-runtime/go.mod" || { log "olm-runtime/go.mod does not require $pin"; exit 1; }
+done
 
 # This module set stands alone: no go.work from a parent directory.
 export GOWORK=off
@@ -117,6 +127,38 @@ fi
 # --- OLM bundle validator -------------------------------------------------------------------
 if [[ -n $(missing operator-verify) ]]; then
   go_build "$here/olm" "-s -w" "" operator-verify=github.com/operator-framework/api/cmd/operator-verify
+fi
+
+# --- OLM, opm, a registry: tier 4 installs the bundle through OLM -----------------------------
+mapfile -t todo < <(missing olm catalog cpb copy-content opm registry grpc_health_probe svc-proxy)
+if ((${#todo[@]})); then
+  # as upstream builds them (CGO_ENABLED=0, tag json1; opm also containers_image_openpgp, which keeps gpgme's cgo
+  # out), stamped with their versions
+  olm_pkg=github.com/operator-framework/operator-lifecycle-manager
+  opm_pkg=github.com/operator-framework/operator-registry
+  specs=()
+  for b in "${todo[@]}"; do
+    case $b in
+      olm | catalog | copy-content) specs+=("$b=$olm_pkg/cmd/$b") ;;
+      cpb) specs+=("cpb=$olm_pkg/util/cpb") ;;
+      svc-proxy) specs+=("svc-proxy=./svcproxy") ;; # the test bed's own: resolves Service names for the catalog operator
+      *) ;;
+    esac
+  done
+  if ((${#specs[@]})); then
+    go_build "$here/olm-runtime" "-s -w -X $olm_pkg/pkg/version.OLMVersion=$OLM_VERSION" json1 "${specs[@]}"
+  fi
+  if [[ " ${todo[*]} " == *" opm "* ]]; then
+    go_build "$here/olm-runtime" "-s -w -X $opm_pkg/cmd/opm/version.opmVersion=$OPM_VERSION" \
+      json1,containers_image_openpgp opm=$opm_pkg/cmd/opm
+  fi
+  if [[ " ${todo[*]} " == *" registry "* ]]; then
+    go_build "$here/olm-runtime" "-s -w -X github.com/distribution/distribution/v3/version.version=$REGISTRY_VERSION" "" \
+      registry=github.com/distribution/distribution/v3/cmd/registry
+  fi
+  if [[ " ${todo[*]} " == *" grpc_health_probe "* ]]; then
+    go_build "$here/olm-runtime" "-s -w" "" grpc_health_probe=github.com/grpc-ecosystem/grpc-health-probe
+  fi
 fi
 
 # --- io.fabric8:kube-api-test offline layout -----------------------------------------------

@@ -6,6 +6,10 @@
 #             the CA (test-ca/ca.crt, ca.key; 10 years) is made once and cached
 #   pause     the pod sandbox image: node/pause.c built with gcc -static, alone in the image (no Dockerfile upstream
 #             either; containerd's sandbox_image)
+#   olm-tools what OLM's own images give its pods (quay.io/operator-framework/olm and /opm, both on distroless
+#             static:debug): opm, grpc_health_probe, OLM's cpb and copy-content from build.sh, and Debian's static
+#             busybox as /bin/cp. OLM's bundle unpack Jobs use it as the util and the opm image; catalog images are built
+#             on it (olm.sh)
 # with buildah (no daemon, --isolation chroot, so RUN steps use the host's network: the Debian mirror and npm).
 # The public base images (eclipse-temurin, node) cannot be pulled here, so each Dockerfile gets a local stand-in as its
 # BASE_IMAGE build arg, made with mmdebstrap from Debian bookworm:
@@ -16,7 +20,7 @@
 # (this script's recipe, the Dockerfile, the base's key, the jar's files, Node's version), and rebuilt only when one
 # changes. Each image ends as a docker-archive that the real node's containerd imports.
 #
-#   images.sh [operator|runner|runner-testca|pause]...   (default: operator runner pause) prints NAME=IMAGE_REF and NAME_ARCHIVE=PATH lines on stdout
+#   images.sh [operator|runner|runner-testca|pause|olm-tools]...   (default: operator runner pause) prints NAME=IMAGE_REF and NAME_ARCHIVE=PATH lines on stdout
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -202,10 +206,44 @@ pause() {
   echo "pause_ARCHIVE=$archive"
 }
 
+olm-tools() {
+  local bin key ref archive tmp c tool
+  bin=${TEST_BED_BIN:-$("$here/build.sh" | tail -n 1)}
+  key=$({ recipe olm-tools; for tool in opm grpc_health_probe cpb copy-content; do sha256sum <"$bin/$tool"; done; } | hash_of)
+  ref=localhost/agent-olm-tools:$key
+  archive=$images/agent-olm-tools-$key.tar
+  if [[ ! -f $archive ]]; then
+# recipe olm-tools begin
+    tmp=$(mktemp -d "$images/.olm-tools.XXXXXX")
+    # the busybox-static package's files only (no dpkg, no apt): /bin/busybox
+    mmdebstrap --variant=extract --include=busybox-static --aptopt='Acquire::Retries "3"' bookworm "$tmp/busybox.tar" \
+      "deb $MIRROR bookworm main" "deb $MIRROR bookworm-updates main" "deb $SECURITY_MIRROR bookworm-security main" \
+      >"$tmp/mmdebstrap.log" 2>&1 || { tail -n 30 "$tmp/mmdebstrap.log" >&2; log "mmdebstrap failed"; exit 1; }
+    mkdir -p "$tmp/root/bin" "$tmp/root/tmp"
+    chmod 1777 "$tmp/root/tmp"
+    tar -xf "$tmp/busybox.tar" -C "$tmp/root" ./bin/busybox
+    ln -s busybox "$tmp/root/bin/cp"
+    for tool in opm grpc_health_probe cpb copy-content; do install -m 0755 "$bin/$tool" "$tmp/root/bin/$tool"; done
+    tar -C "$tmp/root" -cf "$tmp/root.tar" .
+    c=$(b from scratch)
+    b add "$c" "$tmp/root.tar" / >/dev/null
+    b config --env PATH=/bin --workingdir / --entrypoint '["/bin/opm"]' "$c"
+    b commit -q --rm "$c" "$ref" >/dev/null
+    b push -q "$ref" "docker-archive:$tmp/image.tar:$ref" >&2
+# recipe olm-tools end
+    mv "$tmp/image.tar" "$archive"
+    rm -rf "$tmp"
+    find "$images" -maxdepth 1 -name "agent-olm-tools-*.tar" ! -name "$(basename "$archive")" -delete
+    log "built $ref"
+  fi
+  echo "olm-tools=$ref"
+  echo "olm-tools_ARCHIVE=$archive"
+}
+
 (($#)) || set -- operator runner pause
 for what in "$@"; do
   case $what in
-    operator | runner | runner-testca | pause) "$what" ;;
-    *) echo "usage: $0 [operator|runner|runner-testca|pause]..." >&2; exit 2 ;;
+    operator | runner | runner-testca | pause | olm-tools) "$what" ;;
+    *) echo "usage: $0 [operator|runner|runner-testca|pause|olm-tools]..." >&2; exit 2 ;;
   esac
 done

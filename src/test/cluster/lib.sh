@@ -52,3 +52,16 @@ make_certs() {
   issue_cert "$dir" apiserver "/CN=kube-apiserver" "IP:127.0.0.1,DNS:localhost$extra"
   issue_cert "$dir" admin "/O=system:masters/CN=$admin"
 }
+
+# The real node's bookkeeping in its state dir $state (real-node.sh, olm.sh): record KIND ARGS... notes a change to the
+# machine in $state/changes BEFORE it is made (real-node.sh down undoes them in reverse order, also after a killed up);
+# start NAME COMMAND... starts a process that outlives the script (setsid), logging to $state/NAME.log, and notes its
+# PID in $state/pids (down stops them in reverse order).
+record() { printf '%q ' "$@" >>"$state/changes"; echo >>"$state/changes"; }
+
+start() {
+  local name=$1
+  shift
+  setsid "$@" >"$state/$name.log" 2>&1 </dev/null &
+  echo "$name $!" >>"$state/pids"
+}

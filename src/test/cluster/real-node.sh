@@ -59,8 +59,18 @@ running() {
   done <"$state/pids"
 }
 
-# --- changes to the machine, recorded before they are made -------------------------------------------------------
-record() { printf '%q ' "$@" >>"$state/changes"; echo >>"$state/changes"; }
+# --- changes to the machine, recorded before they are made (record, in lib.sh) -------------------------------------
+
+# unmount PATH: a pod's network namespace can stay busy for a few seconds after its processes were killed (seen once
+# right after a test run: umount and umount -l both refused, a second down a minute later succeeded), so retry
+unmount() {
+  local try
+  for try in 1 2 3 4 5 6 7 8 9 10; do
+    umount "$1" 2>/dev/null || umount -l "$1" 2>/dev/null || ! mountpoint -q "$1" && return 0
+    sleep 1
+  done
+  return 1
+}
 
 undo() { # KIND ARGS...
   local kind=$1
@@ -71,7 +81,7 @@ undo() { # KIND ARGS...
     path) # containerd makes /var/run/netns a bind mount of itself: unmount what is mounted at or under the path
       local m
       for m in $(awk -v p="$(realpath -m "$1")" '$5 == p || index($5, p "/") == 1 {print $5}' /proc/self/mountinfo | sort -r); do
-        umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || log "cannot unmount $m"
+        unmount "$m" || log "cannot unmount $m"
       done
       rm -rf "$1" ;;
     link) if ip link show "$1" >/dev/null 2>&1; then ip link delete "$1"; fi ;;
@@ -87,7 +97,7 @@ undo() { # KIND ARGS...
       for ns in /var/run/netns/*; do
         [[ -e $ns ]] || continue
         grep -qxF "$(basename "$ns")" "$state/netns.before" 2>/dev/null && continue
-        umount "$ns" 2>/dev/null || umount -l "$ns" 2>/dev/null || true
+        unmount "$ns" || true
         rm -f "$ns"
       done ;;
     *) log "unknown change '$kind $*'" ;;
@@ -109,14 +119,7 @@ still_there() { # KIND ARGS...: whether the change is still in place after undo 
   esac
 }
 
-# --- processes -----------------------------------------------------------------------------------------------------
-start() { # NAME COMMAND...  setsid: it outlives this script; down stops it through the pid file
-  local name=$1
-  shift
-  setsid "$@" >"$state/$name.log" 2>&1 </dev/null &
-  echo "$name $!" >>"$state/pids"
-}
-
+# --- processes (started with start, in lib.sh) ---------------------------------------------------------------------
 kill_pod_processes() {
   # every process in the node's cgroup tree: the containers (and anything they started)
   local f pid
@@ -317,7 +320,7 @@ up() {
   start kube-scheduler "$bin/kube-scheduler" --kubeconfig="$kc" --leader-elect=false --secure-port=0
 
   # -- the node: containerd, CNI, kubelet, kube-proxy
-  mkdir -p "$state/cni" "$state/containerd" "$state/kubelet"
+  mkdir -p "$state/cni" "$state/containerd" "$state/kubelet" "$state/certs.d"
   cat >"$state/cni/10-agent-node.conflist" <<JSON
 {
   "cniVersion": "1.0.0",
@@ -363,6 +366,9 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
   [plugins."io.containerd.grpc.v1.cri".cni]
     bin_dir = "/usr/lib/cni"
     conf_dir = "$state/cni"
+  [plugins."io.containerd.grpc.v1.cri".registry]
+    # a hosts.toml per registry, read at each pull (olm.sh adds its registry, plain HTTP, and makes it ghcr.io's mirror)
+    config_path = "$state/certs.d"
 TOML
   start containerd containerd --config "$state/containerd.toml"
   ctr() { command ctr --address "$state/containerd.sock" -n k8s.io "$@"; }
