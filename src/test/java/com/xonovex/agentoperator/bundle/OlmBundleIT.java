@@ -94,9 +94,12 @@ class OlmBundleIT {
         var install = (Map<String, Object>) ((Map<String, Object>) spec.get("install")).get("spec");
         assertThat((List<Map<String, Object>>) install.get("deployments")).singleElement()
                 .satisfies(d -> assertThat(d.get("name")).isEqualTo("agent-operator"));
-        assertThat(Serialization.asYaml(install.get("clusterPermissions"))).contains("jobs").contains("secrets")
-                .doesNotContain("leases");
-        assertThat(Serialization.asYaml(install.get("permissions"))).contains("leases");
+        // namespaced rules are permissions, which OLM grants per target namespace (cluster-wide only for
+        // AllNamespaces); cluster permissions are only the CRD check's
+        assertThat(Serialization.asYaml(install.get("clusterPermissions"))).contains("customresourcedefinitions")
+                .doesNotContain("jobs").doesNotContain("secrets").doesNotContain("leases");
+        assertThat(Serialization.asYaml(install.get("permissions"))).contains("leases").contains("jobs")
+                .contains("secrets").contains("agentruns").contains("networkpolicies");
         assertThat(Files.readString(BUNDLE.resolve("metadata/annotations.yaml")))
                 .contains("operators.operatorframework.io.bundle.package.v1: agent-operator");
         assertThat(Files.readString(BUNDLE.resolve("bundle.Dockerfile"))).contains("COPY manifests /manifests/");

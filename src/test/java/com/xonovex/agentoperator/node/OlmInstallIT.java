@@ -130,6 +130,8 @@ class OlmInstallIT extends RealNodeTest {
         var anywhere = "ns-" + UUID.randomUUID().toString().substring(0, 6);
         assertThat(allowed(sa, anywhere, "batch", "jobs", "create")).isTrue();
         assertThat(allowed(sa, anywhere, "agent.xonovex.com", "agentruns", "watch")).isTrue();
+        // (the CSV asks these as namespaced permissions: for AllNamespaces OLM grants them cluster-wide)
+        assertThat(allowed(sa, null, "", "secrets", "watch")).isTrue();
         assertThat(allowed(sa, null, "", "namespaces", "delete")).isFalse();
         // and the CSV's (namespaced) permissions: the leader-election lease in its own namespace only
         assertThat(allowed(sa, ns, "coordination.k8s.io", "leases", "update")).isTrue();
@@ -169,6 +171,15 @@ class OlmInstallIT extends RealNodeTest {
         assertThat(csv.getMetadata().getAnnotations()).containsEntry("olm.targetNamespaces", ns);
         var pod = operatorPod(ns);
         assertThat(pod.getMetadata().getAnnotations()).containsEntry("olm.targetNamespaces", ns);
+        // the CSV's permissions (all but the CRD check) are granted in the target namespace only
+        var sa = "system:serviceaccount:" + ns + ":agent-operator";
+        var elsewhere = "ns-" + UUID.randomUUID().toString().substring(0, 6);
+        assertThat(allowed(sa, ns, "batch", "jobs", "create")).isTrue();
+        assertThat(allowed(sa, ns, "", "secrets", "get")).isTrue();
+        assertThat(allowed(sa, elsewhere, "batch", "jobs", "create")).as("Jobs outside the target namespace").isFalse();
+        assertThat(allowed(sa, elsewhere, "", "secrets", "get")).as("Secrets outside the target namespace").isFalse();
+        assertThat(allowed(sa, null, "", "secrets", "watch")).as("Secrets cluster-wide").isFalse();
+        assertThat(allowed(sa, null, "apiextensions.k8s.io", "customresourcedefinitions", "get")).isTrue();
 
         runEndToEnd(ns);
         // a run outside the target namespace is not the operator's: it gets no status at all
