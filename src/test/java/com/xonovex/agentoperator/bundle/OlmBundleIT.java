@@ -94,6 +94,11 @@ class OlmBundleIT {
         var install = (Map<String, Object>) ((Map<String, Object>) spec.get("install")).get("spec");
         assertThat((List<Map<String, Object>>) install.get("deployments")).singleElement()
                 .satisfies(d -> assertThat(d.get("name")).isEqualTo("agent-operator"));
+        // annotations are strings: opm refuses a bundle whose pod template has a number there
+        var template = (Map<String, Object>) ((Map<String, Object>) ((List<Map<String, Object>>) install
+                .get("deployments")).get(0).get("spec")).get("template");
+        assertThat(((Map<String, Object>) ((Map<String, Object>) template.get("metadata")).get("annotations"))
+                .values()).isNotEmpty().allSatisfy(v -> assertThat(v).isInstanceOf(String.class));
         // namespaced rules are permissions, which OLM grants per target namespace (cluster-wide only for
         // AllNamespaces); cluster permissions are only the CRD check's
         assertThat(Serialization.asYaml(install.get("clusterPermissions"))).contains("customresourcedefinitions")

@@ -2,12 +2,15 @@ package com.xonovex.agentoperator.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class BundlePermissionsTest {
 
@@ -59,6 +62,29 @@ class BundlePermissionsTest {
                     .containsExactly(List.of("leases"), List.of("secrets"), List.of("jobs"),
                             List.of("agentruns/status"));
         });
+    }
+
+    @Test
+    void theRewrittenFileKeepsStringsThatLookLikeNumbersAndBooleansStrings(@TempDir Path dir) throws Exception {
+        var file = dir.resolve("csv.yaml");
+        Files.writeString(file, """
+                spec:
+                  install:
+                    spec:
+                      deployments:
+                      - spec: {template: {metadata: {annotations: {prometheus.io/port: "8080", flag: "true"}}}}
+                      clusterPermissions:
+                      - serviceAccountName: op
+                        rules:
+                        - {apiGroups: [""], resources: [secrets], verbs: [get]}
+                """);
+
+        BundlePermissions.main(new String[] { file.toString() });
+
+        var text = Files.readString(file);
+        assertThat(text).contains("prometheus.io/port: \"8080\"").contains("flag: \"true\"");
+        assertThat(text.indexOf("permissions:")).as("the secrets rule moved to permissions")
+                .isLessThan(text.indexOf("secrets"));
     }
 
     @Test
