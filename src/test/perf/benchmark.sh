@@ -18,7 +18,7 @@
 #                    and events per run over the lifecycle and after a restart (operator only)
 #   --pre-existing M runs that exist before the subject starts, for "start → first Job" (default 10)
 #   --jvm-flags F    the operator's JVM flags (default: the image's, with -XX:MaxRAM=512m for the chart's memory
-#                    limit: "-XX:MaxRAM=512m -XX:MaxRAMPercentage=75.0 -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError";
+#                    limit: "-XX:MaxRAM=512m -XX:MaxRAMPercentage=50.0 -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError";
 #                    "" for the JVM's own defaults)
 #   --baseline-dir D also measures the operator packaged in D (e.g. a copy of an earlier build), for before/after
 #   --java PATH      the operator's java (default: the JDK that runs the benchmark); jcmd is taken from beside it

@@ -66,7 +66,7 @@ public final class Benchmark {
      * {@code -XX:MaxRAM} standing in for the chart's memory limit (512Mi), which is what the JVM sizes its heap from
      * inside a container.
      */
-    static final List<String> IMAGE_FLAGS = List.of("-XX:MaxRAM=512m", "-XX:MaxRAMPercentage=75.0",
+    static final List<String> IMAGE_FLAGS = List.of("-XX:MaxRAM=512m", "-XX:MaxRAMPercentage=50.0",
             "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError");
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
