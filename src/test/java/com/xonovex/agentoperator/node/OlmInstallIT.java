@@ -124,7 +124,7 @@ class OlmInstallIT extends RealNodeTest {
         assertThat(pod.getSpec().getServiceAccountName()).isEqualTo("agent-operator");
         assertThat(pod.getSpec().getContainers().get(0).getImage()).isEqualTo(operatorImage);
         assertThat(pod.getMetadata().getAnnotations()).containsEntry("olm.targetNamespaces", "");
-        // the CSV's clusterPermissions, bound by OLM to the operator's ServiceAccount: it may manage Jobs and read
+        // the CSV's permissions, which OLM grants cluster-wide for AllNamespaces: it may manage Jobs and read
         // AgentRuns anywhere, and no more than asked (it cannot delete namespaces)
         var sa = "system:serviceaccount:" + ns + ":agent-operator";
         var anywhere = "ns-" + UUID.randomUUID().toString().substring(0, 6);
@@ -133,9 +133,9 @@ class OlmInstallIT extends RealNodeTest {
         // (the CSV asks these as namespaced permissions: for AllNamespaces OLM grants them cluster-wide)
         assertThat(allowed(sa, null, "", "secrets", "watch")).isTrue();
         assertThat(allowed(sa, null, "", "namespaces", "delete")).isFalse();
-        // and the CSV's (namespaced) permissions: the leader-election lease in its own namespace only
+        // the leader-election lease is one of those permissions too: for AllNamespaces OLM grants it everywhere
+        // (OwnNamespace below checks that it stays in the target namespace otherwise)
         assertThat(allowed(sa, ns, "coordination.k8s.io", "leases", "update")).isTrue();
-        assertThat(allowed(sa, anywhere, "coordination.k8s.io", "leases", "update")).isFalse();
 
         var runNs = newNamespace("olm-run");
         var run = runEndToEnd(runNs);
@@ -180,6 +180,8 @@ class OlmInstallIT extends RealNodeTest {
         assertThat(allowed(sa, elsewhere, "", "secrets", "get")).as("Secrets outside the target namespace").isFalse();
         assertThat(allowed(sa, null, "", "secrets", "watch")).as("Secrets cluster-wide").isFalse();
         assertThat(allowed(sa, null, "apiextensions.k8s.io", "customresourcedefinitions", "get")).isTrue();
+        assertThat(allowed(sa, ns, "coordination.k8s.io", "leases", "update")).isTrue();
+        assertThat(allowed(sa, elsewhere, "coordination.k8s.io", "leases", "update")).isFalse();
 
         runEndToEnd(ns);
         // a run outside the target namespace is not the operator's: it gets no status at all
