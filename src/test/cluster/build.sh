@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds a real Kubernetes control plane (etcd, kube-apiserver, kube-controller-manager,
-# kube-scheduler, kubectl), the node components of tier 4's real node (kubelet, kube-proxy), and kwok from Go modules -- no prebuilt downloads -- into
+# kube-scheduler, kubectl), the node components of tier 4's real node (kubelet, kube-proxy, kube-network-policies), and kwok
+# from Go modules -- no prebuilt downloads -- into
 #   ${AGENT_OPERATOR_CACHE:-$HOME/.cache/agent-operator}/k8s-<version>/bin/
 # and links etcd, kube-apiserver and kubectl where io.fabric8:kube-api-test looks for them:
 #   ${KUBE_API_TEST_DIR:-$HOME/.kubeapitest}/k8s/<version without v>-linux-<arch>/
