@@ -6,6 +6,9 @@
 // same program with a -kubeconfig flag instead, without the AdminNetworkPolicy APIs (alpha CRDs the test bed does not
 // install), and stopping on SIGTERM as well as SIGINT, so that real-node.sh down's SIGTERM lets the controller delete
 // its nftables table. Everything that decides a packet's fate is the module's networkpolicy package, unchanged.
+// NRI stays on, as upstream's main leaves it (its -disable-nri flag reaches no config): with it off, v0.8.0 calls a nil
+// plugin for an address no pod has. containerd 1.6 has no NRI socket; the plugin says so once and the pods' addresses
+// come from the API server.
 //
 //	kube-network-policies -kubeconfig FILE -hostname-override NODE [-nfqueue-id 100] [-metrics-bind-address ADDR] [-v 2]
 package main
