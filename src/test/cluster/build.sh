@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds a real Kubernetes control plane (etcd, kube-apiserver, kube-controller-manager,
-# kube-scheduler, kubectl), the node components of tier 4's real node (kubelet, kube-proxy), and kwok from Go modules -- no prebuilt downloads -- into
+# kube-scheduler, kubectl), the node components of tier 4's real node (kubelet, kube-proxy, kube-network-policies), and kwok
+# from Go modules -- no prebuilt downloads -- into
 #   ${AGENT_OPERATOR_CACHE:-$HOME/.cache/agent-operator}/k8s-<version>/bin/
 # and links etcd, kube-apiserver and kubectl where io.fabric8:kube-api-test looks for them:
 #   ${KUBE_API_TEST_DIR:-$HOME/.kubeapitest}/k8s/<version without v>-linux-<arch>/
@@ -26,6 +27,8 @@ OLM_VERSION=v0.38.0                # github.com/operator-framework/operator-life
 OPM_VERSION=v1.61.0                # github.com/operator-framework/operator-registry, as OLM v0.38.0 requires it
 REGISTRY_VERSION=v3.0.0            # github.com/distribution/distribution/v3 (v3.1 needs Go 1.26)
 GRPC_HEALTH_PROBE_VERSION=v0.4.42  # github.com/grpc-ecosystem/grpc-health-probe
+# tier 4's NetworkPolicy enforcement (netpol/go.mod): nftables + NFQUEUE, beside the bridge CNI plugin
+KUBE_NETWORK_POLICIES_VERSION=v0.8.0  # sigs.k8s.io/kube-network-policies
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cache=${AGENT_OPERATOR_CACHE:-$HOME/.cache/agent-operator}
@@ -44,6 +47,8 @@ for pin in "github.com/operator-framework/operator-lifecycle-manager $OLM_VERSIO
   "github.com/grpc-ecosystem/grpc-health-probe $GRPC_HEALTH_PROBE_VERSION"; do
   grep -qP "^\t\Q$pin\E\$" "$here/olm-runtime/go.mod" || { log "olm-runtime/go.mod does not require $pin"; exit 1; }
 done
+grep -qP "^\t\Qsigs.k8s.io/kube-network-policies $KUBE_NETWORK_POLICIES_VERSION\E\$" "$here/netpol/go.mod" ||
+  { log "netpol/go.mod does not require kube-network-policies $KUBE_NETWORK_POLICIES_VERSION"; exit 1; }
 
 # This module set stands alone: no go.work from a parent directory.
 export GOWORK=off
@@ -159,6 +164,13 @@ if ((${#todo[@]})); then
   if [[ " ${todo[*]} " == *" grpc_health_probe "* ]]; then
     go_build "$here/olm-runtime" "-s -w" "" grpc_health_probe=github.com/grpc-ecosystem/grpc-health-probe
   fi
+fi
+
+# --- NetworkPolicy enforcement on tier 4's real node ------------------------------------------
+if [[ -n $(missing kube-network-policies) ]]; then
+  # the module's controller (pkg/networkpolicy) behind a main that takes a kubeconfig (netpol/main.go): upstream's
+  # cmd/main.go only reads a ServiceAccount token from the in-cluster path
+  go_build "$here/netpol" "-s -w" "" kube-network-policies=.
 fi
 
 # --- io.fabric8:kube-api-test offline layout -----------------------------------------------

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Tier 4's local cluster: the control plane of dev-cluster.sh (etcd, kube-apiserver, kube-controller-manager,
 # kube-scheduler from build.sh) and ONE REAL NODE: Debian's containerd + runc with their own state, the bridge CNI
-# plugin, the kubelet and kube-proxy (nftables mode) built from the same Kubernetes modules. Pods really run.
+# plugin, the kubelet and kube-proxy (nftables mode) built from the same Kubernetes modules, and kube-network-policies
+# (sigs.k8s.io/kube-network-policies, nftables + NFQUEUE) enforcing NetworkPolicies beside the bridge. Pods really run.
 #
 #   real-node.sh up [--egress] [IMAGE_ARCHIVE...]
 #                                       start it (or reuse the running one), import docker-archives (images.sh) into
@@ -38,6 +39,7 @@ POD_SUBNET=10.88.0.0/24
 SERVICE_RANGE=10.0.0.0/24
 KUBERNETES_SERVICE_IP=10.0.0.1
 CGROUP_ROOT=agent-operator-node
+NETPOL_QUEUE=100 # kube-network-policies' NFQUEUE (its default)
 # kernel settings the kubelet, kube-proxy and the bridge plugin may change; restored on down
 SYSCTLS=(vm.overcommit_memory vm.panic_on_oom kernel.panic kernel.panic_on_oops kernel.keys.root_maxkeys
   kernel.keys.root_maxbytes net.ipv4.ip_forward net.ipv4.conf.all.route_localnet net.bridge.bridge-nf-call-iptables
@@ -199,6 +201,9 @@ need() {
   for t in containerd containerd-shim-runc-v2 runc iptables nft conntrack ip; do
     command -v "$t" >/dev/null || missing+=("$t")
   done
+  # kube-network-policies hands each new connection of a pod under a NetworkPolicy to userspace through NFQUEUE
+  [[ -e /proc/net/netfilter/nfnetlink_queue ]] || modprobe nfnetlink_queue 2>/dev/null ||
+    missing+=("the kernel's nfnetlink_queue (NFQUEUE)")
   for t in bridge host-local loopback; do
     [[ -x /usr/lib/cni/$t ]] || missing+=("/usr/lib/cni/$t (containernetworking-plugins)")
   done
@@ -441,6 +446,14 @@ oomScoreAdj: 0
 conntrack: {maxPerCore: 0, min: 0, tcpEstablishedTimeout: 0s, tcpCloseWaitTimeout: 0s}
 YAML
   start kube-proxy "$bin/kube-proxy" --config="$state/kube-proxy.yaml"
+  # NetworkPolicy enforcement, as a host process with the admin kubeconfig (the DaemonSet's role): it queues the new
+  # connections from and to the node's pods that a NetworkPolicy selects (its nftables table "kube-network-policies",
+  # postrouting hook) to NFQUEUE $NETPOL_QUEUE and gives each a verdict; everything else passes untouched. -v=2 logs
+  # every verdict.
+  record nft-table inet kube-network-policies
+  local netpol_start=$SECONDS
+  start network-policies "$bin/kube-network-policies" -kubeconfig="$kc" -hostname-override="$NODE_NAME" \
+    -nfqueue-id="$NETPOL_QUEUE" -metrics-bind-address="127.0.0.1:$(free_port)" -v=2
   import "$@"
 
   # workspaces: a local-path provisioner (like Rancher's) whose dirs uid 1000 can write
@@ -467,10 +480,51 @@ YAML
     return 1
   }
   until k -n default get serviceaccount default >/dev/null 2>&1; do sleep 0.5; done
+  # it listens on its queue once its informers have synced (and stops if it cannot)
+  local netpol_pid waited=$SECONDS waited_exact=$EPOCHREALTIME
+  netpol_pid=$(awk '$1 == "network-policies" {print $2}' "$state/pids")
+  until awk -v q="$NETPOL_QUEUE" '$1 == q {found = 1} END {exit !found}' /proc/net/netfilter/nfnetlink_queue; do
+    alive "$netpol_pid" || { log "kube-network-policies stopped"; return 1; }
+    ((SECONDS - waited < 60)) || { log "kube-network-policies not listening on its queue after 60s"; return 1; }
+    sleep 0.2
+  done
+  if nft_queue_works; then
+    until nft list table inet kube-network-policies >/dev/null 2>&1; do
+      ((SECONDS - waited < 60)) || { log "kube-network-policies made no nftables table in 60s"; return 1; }
+      sleep 0.2
+    done
+  else
+    # Its table cannot exist on a kernel without nftables' queue expression (CONFIG_NFT_QUEUE; the project's machines
+    # have none and load no modules): the kernel refuses the whole table, "netlink receive: no such file or directory"
+    # in its log at each sync. The xtables NFQUEUE target (iptables-nft through nft_compat) works there: the same
+    # hook (postrouting, before source NAT) sends the new connections of every pod, except from root's own sockets
+    # as its table does, to its queue; it accepts those of pods no NetworkPolicy selects. No --queue-bypass: while
+    # nothing listens, those connections are dropped, not let through.
+    local dir rule
+    for dir in -s -d; do
+      rule=(-t mangle POSTROUTING "$dir" "$POD_SUBNET" -m conntrack --ctstate NEW -m owner ! --uid-owner 0
+        -m comment --comment "agent-operator real node: kube-network-policies' verdict" -j NFQUEUE --queue-num "$NETPOL_QUEUE")
+      record iptables "${rule[@]}"
+      iptables -w "${rule[@]:0:2}" -A "${rule[@]:2}"
+    done
+    log "kube-network-policies: no nftables queue expression in this kernel, its queue fed by iptables' NFQUEUE target"
+  fi
+  log "kube-network-policies enforcing $((SECONDS - netpol_start))s after its start; up waited $(awk -v a="$waited_exact" \
+    -v b="$EPOCHREALTIME" 'BEGIN {printf "%.2f", b - a}')s for it"
   touch "$state/ready"
   trap - EXIT
   log "ready in $((SECONDS - t0))s: export KUBECONFIG=$kc"
   print_env
+}
+
+# whether nftables has its queue expression (the kernel's nft_queue): a rule in a scratch table, never hooked
+nft_queue_works() {
+  local table=agent-operator-queue-probe ok=0
+  record nft-table inet "$table"
+  nft add table inet "$table" && nft add chain inet "$table" probe &&
+    nft add rule inet "$table" probe queue num "$NETPOL_QUEUE" 2>/dev/null || ok=1
+  nft delete table inet "$table" 2>/dev/null || true
+  return "$ok"
 }
 
 kubeconfig() { # FILE USER: a kubeconfig for the API server ($api_port of up) with USER.crt/key

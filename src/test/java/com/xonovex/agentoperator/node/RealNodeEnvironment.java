@@ -235,7 +235,7 @@ final class RealNodeEnvironment implements ExtensionContext.Store.CloseableResou
             }
         }
         if (state != null) {
-            for (var component : List.of("kubelet", "containerd", "kube-proxy", "provisioner")) {
+            for (var component : List.of("kubelet", "containerd", "kube-proxy", "network-policies", "provisioner")) {
                 sb.append("----- ").append(component).append(" -----\n")
                         .append(Scripts.tail(state.resolve(component + ".log"))).append('\n');
             }

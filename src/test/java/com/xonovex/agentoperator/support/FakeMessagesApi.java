@@ -30,7 +30,8 @@ import com.xonovex.agentoperator.api.AgentType;
  * <p>It binds to the address it is given: loopback for a CLI run as a process, the node's bridge address for a CLI in
  * a pod. {@link #failWith(int)} makes every messages request answer that HTTP status (an authentication error, say);
  * {@link #delay(Duration)} holds each messages answer back that long (to outlast a run's timeout);
- * {@link #finalText(String)} changes the final text.
+ * {@link #finalText(String)} changes the final text; {@link #useTool(String, Map)} makes the scripted turn call another
+ * of the CLI's tools (claude's Bash with a command, say) instead of writing the file.
  *
  * <p>Each answered message reports its own token counts ({@link Usage#nth}), different for every request, and
  * {@link Request#usage()} keeps them, so a test can check how a CLI adds them up.
@@ -108,6 +109,8 @@ public final class FakeMessagesApi implements AutoCloseable {
     private volatile int failStatus;
     private volatile Duration delay = Duration.ZERO;
     private volatile String finalText = FINAL_TEXT;
+    private volatile String toolName;
+    private volatile Map<String, String> toolInput;
     private final AtomicInteger received = new AtomicInteger();
     private final AtomicInteger answered = new AtomicInteger();
     private int toolResults;
@@ -143,6 +146,39 @@ public final class FakeMessagesApi implements AutoCloseable {
     public FakeMessagesApi finalText(String text) {
         this.finalText = text;
         return this;
+    }
+
+    /** The scripted turn calls the CLI's tool {@code name} with {@code input} instead of its write tool. */
+    public FakeMessagesApi useTool(String name, Map<String, String> input) {
+        this.toolInput = Map.copyOf(input); // before the name, which reply() reads first
+        this.toolName = name;
+        return this;
+    }
+
+    /** The text of every tool_result the CLI sent back, in order (a CLI sends a result again with each later turn). */
+    public List<String> toolResultTexts() {
+        var texts = new ArrayList<String>();
+        for (var request : requests()) {
+            if (!request.isMessages()) {
+                continue;
+            }
+            for (var message : request.json().path("messages")) {
+                for (var block : message.path("content")) {
+                    if (!block.path("type").asText().equals("tool_result")) {
+                        continue;
+                    }
+                    var content = block.path("content");
+                    if (content.isTextual()) {
+                        texts.add(content.asText());
+                    } else {
+                        var text = new StringBuilder();
+                        content.forEach(part -> text.append(part.path("text").asText("")));
+                        texts.add(text.toString());
+                    }
+                }
+            }
+        }
+        return texts;
     }
 
     public String baseUrl() {
@@ -225,9 +261,12 @@ public final class FakeMessagesApi implements AutoCloseable {
     }
 
     private ObjectNode reply(JsonNode request, Usage usage) {
+        var customName = toolName;
+        var customInput = toolInput;
+        var name = customName == null ? tool.name() : customName;
         boolean offersTool = false;
         for (var t : request.path("tools")) {
-            offersTool |= t.path("name").asText().equals(tool.name());
+            offersTool |= t.path("name").asText().equals(name);
         }
         var messages = request.path("messages");
         var last = messages.isEmpty() ? JSON.createObjectNode() : messages.get(messages.size() - 1);
@@ -250,8 +289,13 @@ public final class FakeMessagesApi implements AutoCloseable {
             var use = blocks.addObject();
             use.put("type", "tool_use");
             use.put("id", "toolu_" + UUID.randomUUID().toString().replace("-", ""));
-            use.put("name", tool.name());
-            use.putObject("input").put(tool.pathField(), path).put("content", content);
+            use.put("name", name);
+            if (customName == null) {
+                use.putObject("input").put(tool.pathField(), path).put("content", content);
+            } else {
+                var input = use.putObject("input");
+                customInput.forEach(input::put);
+            }
             message.put("stop_reason", "tool_use");
         } else {
             blocks.addObject().put("type", "text").put("text", finalText);
