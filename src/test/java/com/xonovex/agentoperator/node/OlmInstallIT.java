@@ -197,6 +197,7 @@ class OlmInstallIT extends RealNodeTest {
             assertThat(olm("v1alpha1", "ClusterServiceVersion").inNamespace(ns).withName(UPGRADE_CSV).get())
                     .as("the second CSV before the upgrade is approved").isNull();
 
+            var deployment = client().apps().deployments().inNamespace(ns).withName("agent-operator").get();
             long t0 = System.nanoTime();
             approve(ns, upgrade);
             var upgraded = awaitCsvSucceeded(ns, UPGRADE_CSV);
@@ -207,8 +208,11 @@ class OlmInstallIT extends RealNodeTest {
             System.err.printf("tier 4: upgraded to %s, its operator pod Ready, in %.1fs%n", UPGRADE_CSV,
                     (System.nanoTime() - t0) / 1e9);
             assertThat(newPod.getMetadata().getUid()).isNotEqualTo(pod.getMetadata().getUid());
-            assertThat(client().apps().deployments().inNamespace(ns).withName("agent-operator").get().getMetadata()
-                    .getLabels()).containsEntry("olm.owner", UPGRADE_CSV);
+            // the same Deployment, updated in place (a rolling update) and now owned by the second CSV
+            var updated = client().apps().deployments().inNamespace(ns).withName("agent-operator").get();
+            assertThat(updated.getMetadata().getUid()).isEqualTo(deployment.getMetadata().getUid());
+            assertThat(deployment.getMetadata().getLabels()).containsEntry("olm.owner", csvName);
+            assertThat(updated.getMetadata().getLabels()).containsEntry("olm.owner", UPGRADE_CSV);
             assertThat(client().pods().inNamespace(ns).withName(pod.getMetadata().getName()).get())
                     .as("the first version's operator pod").isNull();
             // the first operator is gone: from here only the second one can move the run on
@@ -225,6 +229,7 @@ class OlmInstallIT extends RealNodeTest {
             assertThat(run.getStatus().getPodName()).isEqualTo(running.getStatus().getPodName());
             assertThat(run.getStatus().getStartTime()).isEqualTo(running.getStatus().getStartTime());
             var seen = statuses.seen();
+            System.err.printf("tier 4: the run in flight across the upgrade: %s%n", seen);
             var phases = new java.util.ArrayList<Phase>();
             seen.forEach(s -> {
                 if (phases.isEmpty() || phases.get(phases.size() - 1) != s.phase()) {
