@@ -24,9 +24,11 @@
 #                                 (REGISTRY/... or ghcr.io/...); prints BUNDLE=, DIGEST=
 #   olm.sh catalog REPO CHANNEL BUNDLE_REF...
 #                                 a file-based catalog made with opm as a user makes one (init the package, render each
-#                                 bundle image, a channel whose entries each replace the one before), validated, built
-#                                 from the Dockerfile opm generates on the olm-tools image, pushed as
-#                                 REGISTRY/REPO:<hash of the catalog>, unless already there; prints CATALOG=
+#                                 bundle image, a channel whose entries each replace the one before: the upgrade
+#                                 graph, oldest first; an entry whose CSV has an olm.skipRange annotation gets it as
+#                                 its skipRange), validated, built from the Dockerfile opm generates on the olm-tools
+#                                 image, pushed as REGISTRY/REPO:<hash of the catalog>, unless already there; prints
+#                                 CATALOG=
 #
 # Everything it starts or changes goes into real-node.sh's records (lib.sh's start and record): real-node.sh down stops
 # the processes and undoes the rest. Binaries from build.sh, the olm-tools image from images.sh.
@@ -260,7 +262,7 @@ catalog() { # REPO CHANNEL BUNDLE_REF...
   local repo=$1 channel=$2
   shift 2
   need_bin
-  local tools tmp i=0 ref pkg name previous= key
+  local tools tmp i=0 ref pkg name previous= range key
   tools=$(cat "$state/olm/tools")
   tmp=$(mktemp -d "$state/olm/catalog.XXXXXX")
   mkdir "$tmp/catalog"
@@ -283,6 +285,12 @@ catalog() { # REPO CHANNEL BUNDLE_REF...
       name=$(sed -n 's/^name: //p' "$tmp/bundle-$i.yaml")
       printf '  - name: %s\n' "$name"
       [[ -z $previous ]] || printf '    replaces: %s\n' "$previous"
+      # the CSV's olm.skipRange annotation (in its olm.csv.metadata), as the entry's skipRange: the versions it
+      # upgrades directly, whatever the channel held before
+      range=$(sed -n "s/^ *olm\.skipRange: *//p" "$tmp/bundle-$i.yaml" | head -n 1)
+      range=${range#[\'\"]}
+      range=${range%[\'\"]}
+      [[ -z $range ]] || printf "    skipRange: '%s'\n" "$range"
       previous=$name
     done
   } >"$tmp/catalog/index.yaml"

@@ -2,17 +2,23 @@ package com.xonovex.agentoperator.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import com.xonovex.agentoperator.api.AgentRun;
 import com.xonovex.agentoperator.api.AgentType;
 import com.xonovex.agentoperator.api.Phase;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -20,10 +26,15 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodList;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.PodResource;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 
 /**
@@ -32,6 +43,12 @@ import io.fabric8.kubernetes.client.utils.Serialization;
  * pushes the operator image under the name the committed bundle's CSV gives it, builds the bundle image from
  * bundle/bundle.Dockerfile and a file-based catalog with opm, then subscribes: CatalogSource → OperatorGroup →
  * Subscription → InstallPlan → CSV Succeeded → the CSV's Deployment, ServiceAccount and RBAC → an AgentRun end to end.
+ *
+ * <p>The catalog's channel holds a second version made from the committed bundle as a release would make it (CSV
+ * {@value #UPGRADE_CSV}, {@code replaces} the committed CSV, an {@code olm.skipRange}, the operator image under its
+ * own tag): the AllNamespaces test installs the committed version (startingCSV, Manual approval), upgrades to the
+ * second while an agent is running and checks the run carries on; the OwnNamespace test subscribes without a starting
+ * CSV and gets the channel's head.
  *
  * <p>The Helm-installed operator of the shared environment watches every namespace too, so it is scaled to zero while
  * this class runs (and back afterwards): every run here is reconciled by the operator OLM installed.
@@ -42,9 +59,15 @@ class OlmInstallIT extends RealNodeTest {
     static final String CATALOG_SOURCE = "agent-operator-catalog";
     static final String PACKAGE = "agent-operator";
     static final String CHANNEL = "alpha";
+    /** The second version: its CSV name, and the tag of the operator image it names. */
+    static final String UPGRADE_VERSION = "0.1.1";
+    static final String UPGRADE_CSV = "agent-operator.v" + UPGRADE_VERSION;
 
+    /** The committed bundle's CSV and the operator image it names. */
     String csvName;
     String operatorImage;
+    /** The operator image the second version names (the same image under another tag). */
+    String upgradeImage;
 
     @BeforeAll
     void olmAndTheCatalog() throws Exception {
@@ -67,8 +90,17 @@ class OlmInstallIT extends RealNodeTest {
         var bundle = Scripts.run(env.project, env.work, Duration.ofMinutes(5), "olm.sh", "bundle",
                 env.project.resolve("bundle").toString(), registry + "/agent-operator-bundle:v" + version);
         check(bundle, "olm.sh bundle");
+        // the next release: the same manifests, a new CSV that replaces this one, its own operator image tag
+        upgradeImage = operatorImage.substring(0, operatorImage.lastIndexOf(':') + 1) + UPGRADE_VERSION;
+        check(Scripts.run(env.project, env.work, Duration.ofMinutes(5), "olm.sh", "push", env.operatorImage,
+                upgradeImage), "olm.sh push");
+        var upgradeDir = upgradeBundle(env.project.resolve("bundle"), env.work.resolve("bundle-v" + UPGRADE_VERSION),
+                version);
+        var upgrade = Scripts.run(env.project, env.work, Duration.ofMinutes(5), "olm.sh", "bundle",
+                upgradeDir.toString(), registry + "/agent-operator-bundle:v" + UPGRADE_VERSION);
+        check(upgrade, "olm.sh bundle");
         var catalog = Scripts.run(env.project, env.work, Duration.ofMinutes(5), "olm.sh", "catalog",
-                "agent-operator-catalog", CHANNEL, bundle.value("BUNDLE"));
+                "agent-operator-catalog", CHANNEL, bundle.value("BUNDLE"), upgrade.value("BUNDLE"));
         check(catalog, "olm.sh catalog");
 
         client().resource(yaml("""
@@ -107,22 +139,30 @@ class OlmInstallIT extends RealNodeTest {
         env().awaitOperatorReady(Duration.ofMinutes(3), null);
     }
 
+    /**
+     * AllNamespaces, then the upgrade: the committed version installed (Manual approval, so that OLM holds the next
+     * version until the test approves it), a run whose agent waits for the model's answer, the upgrade approved; the
+     * second CSV replaces the first, its operator pod takes over, and the run that was in flight finishes on the same
+     * Job, as does a new one.
+     */
     @Test
-    void allNamespacesSubscriptionInstallsTheCsvWhoseOperatorRunsAnAgentRun() throws Throwable {
+    void allNamespacesSubscriptionInstallsTheCsvWhoseOperatorRunsAnAgentRunAndUpgradesWhileItRuns() throws Throwable {
         var ns = newNamespace("olm-all");
-        installedIn(ns, () -> allNamespaces(ns));
+        installedIn(ns, () -> allNamespacesThenUpgrade(ns));
     }
 
-    void allNamespaces(String ns) throws Exception {
+    void allNamespacesThenUpgrade(String ns) throws Exception {
         operatorGroup(ns, null);
-        subscribe(ns);
-        var csv = awaitCsvSucceeded(ns);
+        subscribe(ns, "Manual", csvName);
+        var first = awaitInstallPlan(ns, csvName);
+        assertThat(this.<List<String>>field(first, "spec", "clusterServiceVersionNames")).containsExactly(csvName);
+        approve(ns, first);
+        var csv = awaitCsvSucceeded(ns, csvName);
         assertThat(csv.getMetadata().getAnnotations()).containsEntry("olm.targetNamespaces", "");
         assertThat(this.<String>field(csv, "status", "reason")).isEqualTo("InstallSucceeded");
 
-        var pod = operatorPod(ns);
+        var pod = operatorPod(ns, operatorImage);
         assertThat(pod.getSpec().getServiceAccountName()).isEqualTo("agent-operator");
-        assertThat(pod.getSpec().getContainers().get(0).getImage()).isEqualTo(operatorImage);
         assertThat(pod.getMetadata().getAnnotations()).containsEntry("olm.targetNamespaces", "");
         // the CSV's permissions, which OLM grants cluster-wide for AllNamespaces: it may manage Jobs and read
         // AgentRuns anywhere, and no more than asked (it cannot delete namespaces)
@@ -137,10 +177,78 @@ class OlmInstallIT extends RealNodeTest {
         // (OwnNamespace below checks that it stays in the target namespace otherwise)
         assertThat(allowed(sa, ns, "coordination.k8s.io", "leases", "update")).isTrue();
 
+        // the catalog's next version (it replaces the installed one) waits for approval
+        var upgrade = awaitInstallPlan(ns, UPGRADE_CSV);
+        assertThat(this.<List<String>>field(upgrade, "spec", "clusterServiceVersionNames"))
+                .containsExactly(UPGRADE_CSV);
+        assertThat(this.<Boolean>field(upgrade, "spec", "approved")).isFalse();
+
+        // a run whose agent is waiting for the model's answer, reconciled by the first version's operator
         var runNs = newNamespace("olm-run");
-        var run = runEndToEnd(runNs);
-        assertThat(operatorLog(ns, pod)).doesNotContainIgnoringCase("forbidden");
-        assertThat(run).isNotNull();
+        var content = "written across an upgrade " + UUID.randomUUID() + "\n";
+        var api = fakeApi(AgentType.CLAUDE, content).hold();
+        provider(runNs, PROVIDER, api, Map.of());
+        try (var statuses = new StatusWatch(runNs, "in-flight")) {
+            run(runNs, "in-flight", AgentType.CLAUDE, RealNodeEnvironment.REPOSITORY, "10m");
+            var running = awaitRun(runNs, "in-flight", Duration.ofMinutes(3), "the agent waiting for the model",
+                    r -> r.getStatus() != null && r.getStatus().getPhase() == Phase.RUNNING && api.received() > 0);
+            var job = client().batch().v1().jobs().inNamespace(runNs).withName(running.getStatus().getJobName()).get();
+            assertThat(operatorLog(ns, pod)).doesNotContainIgnoringCase("forbidden");
+            assertThat(olm("v1alpha1", "ClusterServiceVersion").inNamespace(ns).withName(UPGRADE_CSV).get())
+                    .as("the second CSV before the upgrade is approved").isNull();
+
+            var deployment = client().apps().deployments().inNamespace(ns).withName("agent-operator").get();
+            long t0 = System.nanoTime();
+            approve(ns, upgrade);
+            var upgraded = awaitCsvSucceeded(ns, UPGRADE_CSV);
+            assertThat(this.<String>field(upgraded, "spec", "replaces")).isEqualTo(csvName);
+            await(Duration.ofMinutes(3), "CSV " + csvName + " replaced and deleted",
+                    () -> olm("v1alpha1", "ClusterServiceVersion").inNamespace(ns).withName(csvName).get() == null);
+            var newPod = operatorPod(ns, upgradeImage);
+            System.err.printf("tier 4: upgraded to %s, its operator pod Ready, in %.1fs%n", UPGRADE_CSV,
+                    (System.nanoTime() - t0) / 1e9);
+            assertThat(newPod.getMetadata().getUid()).isNotEqualTo(pod.getMetadata().getUid());
+            // the same Deployment, updated in place (a rolling update) and now owned by the second CSV
+            var updated = client().apps().deployments().inNamespace(ns).withName("agent-operator").get();
+            assertThat(updated.getMetadata().getUid()).isEqualTo(deployment.getMetadata().getUid());
+            assertThat(deployment.getMetadata().getLabels()).containsEntry("olm.owner", csvName);
+            assertThat(updated.getMetadata().getLabels()).containsEntry("olm.owner", UPGRADE_CSV);
+            assertThat(client().pods().inNamespace(ns).withName(pod.getMetadata().getName()).get())
+                    .as("the first version's operator pod").isNull();
+            // the first operator is gone: from here only the second one can move the run on
+            assertThat(get(runNs, "in-flight").getStatus().getPhase()).isEqualTo(Phase.RUNNING);
+
+            api.release();
+            var run = awaitTerminal(runNs, "in-flight", Duration.ofMinutes(4));
+            assertThat(run.getStatus().getPhase()).as("phase%s", describe(runNs, run)).isEqualTo(Phase.SUCCEEDED);
+            assertThat(Files.readString(workspace(runNs, run).resolve("repo").resolve(WRITTEN))).isEqualTo(content);
+            // the same Job and pod throughout, no second Job, and a status that only went forward
+            assertThat(client().batch().v1().jobs().inNamespace(runNs).list().getItems())
+                    .extracting(j -> j.getMetadata().getUid()).containsExactly(job.getMetadata().getUid());
+            assertThat(run.getStatus().getJobName()).isEqualTo(running.getStatus().getJobName());
+            assertThat(run.getStatus().getPodName()).isEqualTo(running.getStatus().getPodName());
+            assertThat(run.getStatus().getStartTime()).isEqualTo(running.getStatus().getStartTime());
+            var seen = statuses.seen();
+            System.err.printf("tier 4: the run in flight across the upgrade: %s%n", seen);
+            var phases = new java.util.ArrayList<Phase>();
+            seen.forEach(s -> {
+                if (phases.isEmpty() || phases.get(phases.size() - 1) != s.phase()) {
+                    phases.add(s.phase());
+                }
+            });
+            // each phase once, in the lifecycle's order (a run that went back, or started over, would show one twice)
+            assertThat(phases).as("statuses the watch saw: %s", seen).doesNotHaveDuplicates()
+                    .isSortedAccordingTo(java.util.Comparator.comparing(Phase::ordinal))
+                    .endsWith(Phase.RUNNING, Phase.SUCCEEDED);
+            assertThat(seen).as("statuses the watch saw").allSatisfy(s -> assertThat(s.jobName())
+                    .isIn(null, running.getStatus().getJobName()));
+            assertThat(seen).as("statuses the watch saw").filteredOn(s -> s.phase() == Phase.RUNNING)
+                    .allSatisfy(s -> assertThat(s.podName()).isEqualTo(running.getStatus().getPodName()));
+        }
+
+        // and a new run, on the second version
+        runEndToEnd(newNamespace("olm-next"));
+        assertThat(operatorLog(ns, operatorPod(ns, upgradeImage))).doesNotContainIgnoringCase("forbidden");
     }
 
     @Test
@@ -164,12 +272,13 @@ class OlmInstallIT extends RealNodeTest {
         uninstall(ns);
     }
 
+    /** A Subscription as most users write one (Automatic, no starting CSV): it installs the channel's head. */
     void ownNamespace(String ns) throws Exception {
         operatorGroup(ns, ns);
-        subscribe(ns);
-        var csv = awaitCsvSucceeded(ns);
+        subscribe(ns, "Automatic", null);
+        var csv = awaitCsvSucceeded(ns, UPGRADE_CSV);
         assertThat(csv.getMetadata().getAnnotations()).containsEntry("olm.targetNamespaces", ns);
-        var pod = operatorPod(ns);
+        var pod = operatorPod(ns, upgradeImage);
         assertThat(pod.getMetadata().getAnnotations()).containsEntry("olm.targetNamespaces", ns);
         // the CSV's permissions (all but the CRD check) are granted in the target namespace only
         var sa = "system:serviceaccount:" + ns + ":agent-operator";
@@ -197,6 +306,43 @@ class OlmInstallIT extends RealNodeTest {
 
     // --- install -----------------------------------------------------------------------------------------------
 
+    /**
+     * The next release's bundle, made from the committed one as a release would make it: the CSV named and versioned
+     * {@value #UPGRADE_VERSION}, {@code spec.replaces} the committed CSV (the catalog's channel entry says so too),
+     * {@code olm.skipRange} covering every earlier version (with their pre-releases, such as 0.1.0-SNAPSHOT), the
+     * operator image under the new tag. Everything else, CRDs included, is the committed bundle's.
+     */
+    Path upgradeBundle(Path committed, Path dir, String version) throws IOException {
+        try (var files = Files.walk(committed)) {
+            for (var file : files.toList()) {
+                var target = dir.resolve(committed.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+        var csvFile = dir.resolve("manifests/agent-operator.clusterserviceversion.yaml");
+        var text = Files.readString(csvFile);
+        text = replaceOnce(text, "(?m)^  name: " + Pattern.quote(csvName) + "$", "  name: " + UPGRADE_CSV);
+        text = replaceOnce(text, "(?m)^  version: " + Pattern.quote(version) + "$", "  version: " + UPGRADE_VERSION);
+        text = replaceOnce(text, "(?m)^spec:$", "spec:\n  replaces: " + csvName);
+        var minor = UPGRADE_VERSION.substring(0, UPGRADE_VERSION.lastIndexOf('.'));
+        text = replaceOnce(text, "(?m)^metadata:\n  annotations:$",
+                "metadata:\n  annotations:\n    olm.skipRange: '>=" + minor + ".0-0 <" + UPGRADE_VERSION + "'");
+        assertThat(text).contains(operatorImage);
+        text = text.replace(operatorImage, upgradeImage);
+        Files.writeString(csvFile, text);
+        return dir;
+    }
+
+    static String replaceOnce(String text, String regex, String replacement) {
+        var matcher = Pattern.compile(regex).matcher(text);
+        assertThat(matcher.results().count()).as("matches of %s in the CSV", regex).isEqualTo(1);
+        return Pattern.compile(regex).matcher(text).replaceFirst(Matcher.quoteReplacement(replacement));
+    }
+
     void operatorGroup(String ns, String target) {
         client().resource(yaml("""
                 apiVersion: operators.coreos.com/v1
@@ -206,8 +352,11 @@ class OlmInstallIT extends RealNodeTest {
                 """.formatted(ns, target == null ? "{}" : "{targetNamespaces: [" + target + "]}"))).create();
     }
 
-    /** A Subscription as users write it; its config sets the runs' default image to the locally built runner. */
-    void subscribe(String ns) {
+    /**
+     * A Subscription as users write it (approval Automatic or Manual, a starting CSV or the channel's head); its
+     * config sets the runs' default image to the locally built runner.
+     */
+    void subscribe(String ns, String approval, String startingCsv) {
         client().resource(yaml("""
                 apiVersion: operators.coreos.com/v1alpha1
                 kind: Subscription
@@ -217,14 +366,36 @@ class OlmInstallIT extends RealNodeTest {
                   name: %s
                   source: %s
                   sourceNamespace: %s
-                  installPlanApproval: Automatic
+                  installPlanApproval: %s%s
                   config:
                     env:
                       - {name: AGENT_OPERATOR_DEFAULT_IMAGE, value: "%s"}
-                """.formatted(ns, CHANNEL, PACKAGE, CATALOG_SOURCE, OLM_NAMESPACE, env().runnerImage))).create();
+                """.formatted(ns, CHANNEL, PACKAGE, CATALOG_SOURCE, OLM_NAMESPACE, approval,
+                startingCsv == null ? "" : "\n  startingCSV: " + startingCsv, env().runnerImage))).create();
     }
 
-    GenericKubernetesResource awaitCsvSucceeded(String ns) {
+    /** The InstallPlan in ns that installs csv, once OLM has made it. */
+    GenericKubernetesResource awaitInstallPlan(String ns, String csv) {
+        var plans = olm("v1alpha1", "InstallPlan").inNamespace(ns);
+        java.util.function.Supplier<java.util.Optional<GenericKubernetesResource>> plan = () -> plans.list().getItems()
+                .stream().filter(p -> this.<List<String>>field(p, "spec", "clusterServiceVersionNames") != null
+                        && this.<List<String>>field(p, "spec", "clusterServiceVersionNames").contains(csv))
+                .findFirst();
+        try {
+            await(Duration.ofMinutes(3), "an InstallPlan in " + ns + " for " + csv, () -> plan.get().isPresent());
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException(e.getMessage() + "\n" + olmState(ns), e);
+        }
+        return plan.get().orElseThrow();
+    }
+
+    /** Approves an InstallPlan: {@code kubectl patch installplan NAME --type merge -p '{"spec":{"approved":true}}'}. */
+    void approve(String ns, GenericKubernetesResource plan) {
+        olm("v1alpha1", "InstallPlan").inNamespace(ns).withName(plan.getMetadata().getName())
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"approved\":true}}");
+    }
+
+    GenericKubernetesResource awaitCsvSucceeded(String ns, String csvName) {
         long t0 = System.nanoTime();
         var csvs = olm("v1alpha1", "ClusterServiceVersion").inNamespace(ns);
         try {
@@ -240,20 +411,23 @@ class OlmInstallIT extends RealNodeTest {
     }
 
     /**
-     * The operator pod, once it is the only one and carries the Subscription's config. OLM (v0.38) creates the CSV's
-     * Deployment first without the Subscription's {@code config.env} and adds it in a second revision, so for a while
-     * after the CSV is Succeeded a pod with the CSV's own default image may run (and reconcile runs).
+     * The operator pod, once it is the only one, runs {@code image} and carries the Subscription's config. OLM (v0.38)
+     * creates the CSV's Deployment first without the Subscription's {@code config.env} and adds it in a second
+     * revision, so for a while after the CSV is Succeeded a pod with the CSV's own default image may run (and
+     * reconcile runs).
      */
-    Pod operatorPod(String ns) {
+    Pod operatorPod(String ns, String image) {
         var pods = operatorPods(ns);
-        await(Duration.ofMinutes(4), "one Ready operator pod in " + ns + " with the Subscription's config", () -> {
-            var list = pods.list().getItems();
-            return list.size() == 1 && RealNodeEnvironment.ready(list.get(0))
-                    && list.get(0).getMetadata().getDeletionTimestamp() == null
-                    && list.get(0).getSpec().getContainers().get(0).getEnv().stream()
-                            .anyMatch(e -> e.getName().equals("AGENT_OPERATOR_DEFAULT_IMAGE")
-                                    && env().runnerImage.equals(e.getValue()));
-        });
+        await(Duration.ofMinutes(4), "one Ready operator pod in " + ns + " running " + image
+                + " with the Subscription's config", () -> {
+                    var list = pods.list().getItems();
+                    return list.size() == 1 && RealNodeEnvironment.ready(list.get(0))
+                            && list.get(0).getMetadata().getDeletionTimestamp() == null
+                            && list.get(0).getSpec().getContainers().get(0).getImage().equals(image)
+                            && list.get(0).getSpec().getContainers().get(0).getEnv().stream()
+                                    .anyMatch(e -> e.getName().equals("AGENT_OPERATOR_DEFAULT_IMAGE")
+                                            && env().runnerImage.equals(e.getValue()));
+                });
         return pods.list().getItems().get(0);
     }
 
@@ -270,7 +444,8 @@ class OlmInstallIT extends RealNodeTest {
      */
     void uninstall(String ns) {
         olm("v1alpha1", "Subscription").inNamespace(ns).withName("agent-operator").delete();
-        olm("v1alpha1", "ClusterServiceVersion").inNamespace(ns).withName(csvName).delete();
+        // whichever version is installed (both, if an upgrade stopped half-way)
+        olm("v1alpha1", "ClusterServiceVersion").inNamespace(ns).delete();
         // the garbage collector deletes the Deployment, then its pod, which stops within its grace period (slow on a
         // loaded node)
         await(Duration.ofMinutes(5), "the operator of " + ns + " gone",
@@ -279,6 +454,46 @@ class OlmInstallIT extends RealNodeTest {
         await(Duration.ofMinutes(1), "the OperatorGroup of " + ns + " gone",
                 () -> olm("v1", "OperatorGroup").inNamespace(ns).withName("agent-operator").get() == null);
         client().namespaces().withName(ns).delete();
+    }
+
+    /** What a watch on one AgentRun saw of its status: each change of phase, Job or pod, in order. */
+    final class StatusWatch implements AutoCloseable {
+        record Seen(Phase phase, String jobName, String podName) {
+        }
+
+        private final List<Seen> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final Watch watch;
+
+        StatusWatch(String ns, String name) {
+            watch = client().resources(AgentRun.class).inNamespace(ns).withName(name).watch(new Watcher<>() {
+                @Override
+                public void eventReceived(Action action, AgentRun run) {
+                    var status = run.getStatus();
+                    if (status == null || status.getPhase() == null) {
+                        return;
+                    }
+                    var now = new Seen(status.getPhase(), status.getJobName(), status.getPodName());
+                    synchronized (seen) {
+                        if (seen.isEmpty() || !seen.get(seen.size() - 1).equals(now)) {
+                            seen.add(now);
+                        }
+                    }
+                }
+
+                @Override
+                public void onClose(WatcherException cause) {
+                }
+            });
+        }
+
+        List<Seen> seen() {
+            return List.copyOf(seen);
+        }
+
+        @Override
+        public void close() {
+            watch.close();
+        }
     }
 
     // --- a run -------------------------------------------------------------------------------------------------

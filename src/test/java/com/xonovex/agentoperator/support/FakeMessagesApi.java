@@ -10,8 +10,10 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -29,7 +31,8 @@ import com.xonovex.agentoperator.api.AgentType;
  *
  * <p>It binds to the address it is given: loopback for a CLI run as a process, the node's bridge address for a CLI in
  * a pod. {@link #failWith(int)} makes every messages request answer that HTTP status (an authentication error, say);
- * {@link #delay(Duration)} holds each messages answer back that long (to outlast a run's timeout);
+ * {@link #delay(Duration)} holds each messages answer back that long (to outlast a run's timeout); {@link #hold()}
+ * holds them until {@link #release()} (to keep an agent running while something else happens);
  * {@link #finalText(String)} changes the final text; {@link #useTool(String, Map)} makes the scripted turn call another
  * of the CLI's tools (claude's Bash with a command, say) instead of writing the file.
  *
@@ -108,6 +111,7 @@ public final class FakeMessagesApi implements AutoCloseable {
     private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
     private volatile int failStatus;
     private volatile Duration delay = Duration.ZERO;
+    private volatile CountDownLatch held;
     private volatile String finalText = FINAL_TEXT;
     private volatile String toolName;
     private volatile Map<String, String> toolInput;
@@ -140,6 +144,23 @@ public final class FakeMessagesApi implements AutoCloseable {
     public FakeMessagesApi delay(Duration delay) {
         this.delay = delay;
         return this;
+    }
+
+    /**
+     * Every messages answer waits for {@link #release()} (at most 10 minutes, the CLIs' own request timeout) from
+     * now on.
+     */
+    public FakeMessagesApi hold() {
+        this.held = new CountDownLatch(1);
+        return this;
+    }
+
+    /** Answers the held messages requests, and the next ones without waiting. */
+    public void release() {
+        var latch = held;
+        if (latch != null) {
+            latch.countDown();
+        }
     }
 
     /** The text of the final answer from now on. */
@@ -222,6 +243,7 @@ public final class FakeMessagesApi implements AutoCloseable {
                             "fake API answering " + failStatus);
                 } else {
                     sleep(delay);
+                    awaitRelease();
                     var request = JSON.readTree(body);
                     usage = Usage.nth(answered.incrementAndGet());
                     var reply = reply(request, usage);
@@ -250,6 +272,17 @@ public final class FakeMessagesApi implements AutoCloseable {
         var error = JSON.createObjectNode().put("type", "error");
         error.putObject("error").put("type", type).put("message", message);
         return JSON.writeValueAsBytes(error);
+    }
+
+    private void awaitRelease() {
+        var latch = held;
+        if (latch != null) {
+            try {
+                latch.await(10, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private static void sleep(Duration duration) {
@@ -349,6 +382,7 @@ public final class FakeMessagesApi implements AutoCloseable {
 
     @Override
     public void close() {
+        release();
         server.stop(0);
         executor.shutdownNow();
     }
