@@ -70,11 +70,13 @@ public final class BenchCluster implements AutoCloseable {
     }
 
     private static void installCrds(Path project, KubernetesClient admin) {
+        int applied = 0;
         try (var files = Files.list(project.resolve("kubernetes/crd"))) {
             for (var file : files.filter(f -> f.getFileName().toString().endsWith(".yml")).sorted().toList()) {
                 try (InputStream in = Files.newInputStream(file)) {
                     for (var item : admin.load(in).items()) {
                         admin.resource(item).create();
+                        applied++;
                     }
                 }
             }
@@ -84,7 +86,7 @@ public final class BenchCluster implements AutoCloseable {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (admin.apiextensions().v1().customResourceDefinitions().list().getItems().stream()
                 .filter(c -> c.getSpec().getGroup().equals("agent.xonovex.com"))
-                .filter(BenchCluster::established).count() < 3) {
+                .filter(BenchCluster::established).count() < applied) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the CRDs are not Established after 30s");
             }
