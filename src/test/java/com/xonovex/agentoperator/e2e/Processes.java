@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Starting, stopping and reading the logs of the processes of the end-to-end test bed. */
-final class Processes {
+public final class Processes {
     private Processes() {
     }
 
@@ -89,7 +89,7 @@ final class Processes {
     }
 
     /** A TCP port on 127.0.0.1 that nothing listens on right now. */
-    static int freePort() {
+    public static int freePort() {
         try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();

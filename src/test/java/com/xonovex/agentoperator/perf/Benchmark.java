@@ -2,8 +2,6 @@ package com.xonovex.agentoperator.perf;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,6 +35,7 @@ import com.xonovex.agentoperator.api.AgentType;
 import com.xonovex.agentoperator.api.Repository;
 import com.xonovex.agentoperator.api.SecretKeyRef;
 import com.xonovex.agentoperator.e2e.BenchCluster;
+import com.xonovex.agentoperator.e2e.Processes;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -517,7 +516,7 @@ public final class Benchmark {
     final class Subject {
         final String kind;
         final BenchCluster cluster;
-        final int port = freePort();
+        final int port = Processes.freePort();
         Process process;
         Path log;
         int starts;
@@ -882,14 +881,6 @@ public final class Benchmark {
                 + " GiB";
     }
 
-    static int freePort() {
-        try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     static void log(String format, Object... args) {
         System.err.printf("benchmark: " + format + "%n", args);
