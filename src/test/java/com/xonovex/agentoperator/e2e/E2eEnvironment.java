@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -18,6 +20,7 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
@@ -104,22 +107,45 @@ final class E2eEnvironment implements ExtensionContext.Store.CloseableResource {
     private Path operatorKubeconfig() {
         admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(OPERATOR_NAMESPACE)
                 .endMetadata().build()).create();
+        return serviceAccountKubeconfig(SERVICE_ACCOUNT, rule -> true);
+    }
+
+    /**
+     * A kubeconfig for the ServiceAccount {@code account} of the operator's namespace, granted what the generated
+     * RBAC grants the operator, less the ClusterRole rules {@code keep} refuses. For an account other than the
+     * operator's own the ClusterRoles and bindings are copies named {@code <name>-<account>}.
+     */
+    Path serviceAccountKubeconfig(String account, Predicate<PolicyRule> keep) {
+        boolean own = SERVICE_ACCOUNT.equals(account);
+        UnaryOperator<String> named = name -> own ? name : name + "-" + account;
         admin.serviceAccounts().inNamespace(OPERATOR_NAMESPACE).resource(new ServiceAccountBuilder()
-                .withNewMetadata().withName(SERVICE_ACCOUNT).endMetadata().build()).create();
+                .withNewMetadata().withName(account).endMetadata().build()).create();
         int roles = 0;
         int bindings = 0;
         for (var item : load(project.resolve("target/kubernetes/kubernetes.yml"))) {
             if (item instanceof ClusterRole role) {
+                role.getMetadata().setName(named.apply(role.getMetadata().getName()));
+                role.setRules(role.getRules().stream().filter(keep).toList());
                 admin.resource(role).create();
                 roles++;
-            } else if (item instanceof io.fabric8.kubernetes.api.model.rbac.Role
-                    || item instanceof io.fabric8.kubernetes.api.model.rbac.RoleBinding) {
+            } else if (item instanceof io.fabric8.kubernetes.api.model.rbac.Role && own) {
                 // the leader-election Lease Role lives in the operator's namespace
                 admin.resource(item).inNamespace(OPERATOR_NAMESPACE).create();
+            } else if (item instanceof io.fabric8.kubernetes.api.model.rbac.RoleBinding binding) {
+                binding.getMetadata().setName(named.apply(binding.getMetadata().getName()));
+                binding.getSubjects().forEach(s -> {
+                    if ("ServiceAccount".equals(s.getKind())) {
+                        s.setName(account);
+                    }
+                });
+                admin.resource(binding).inNamespace(OPERATOR_NAMESPACE).create();
             } else if (item instanceof ClusterRoleBinding binding) {
+                binding.getMetadata().setName(named.apply(binding.getMetadata().getName()));
+                binding.getRoleRef().setName(named.apply(binding.getRoleRef().getName()));
                 binding.getSubjects().forEach(s -> {
                     if ("ServiceAccount".equals(s.getKind())) {
                         s.setNamespace(OPERATOR_NAMESPACE);
+                        s.setName(account);
                     }
                 });
                 admin.resource(binding).create();
@@ -129,11 +155,11 @@ final class E2eEnvironment implements ExtensionContext.Store.CloseableResource {
         if (roles == 0 || bindings == 0) {
             throw new IllegalStateException("no ClusterRoles/ClusterRoleBindings in target/kubernetes/kubernetes.yml");
         }
-        var token = admin.serviceAccounts().inNamespace(OPERATOR_NAMESPACE).withName(SERVICE_ACCOUNT)
+        var token = admin.serviceAccounts().inNamespace(OPERATOR_NAMESPACE).withName(account)
                 .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(6L * 3600).endSpec()
                         .build())
                 .getStatus().getToken();
-        return cluster.kubeconfig("agent-operator", Map.of("token", token));
+        return cluster.kubeconfig(account, Map.of("token", token));
     }
 
     private List<HasMetadata> load(Path file) {

@@ -22,15 +22,24 @@ final class OperatorProcess {
     private final Path project;
     private final Path work;
     private final Path kubeconfig;
+    private final String name;
+    private final Map<String, String> extraEnv;
     private final int httpPort = Processes.freePort();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private Processes.Started process;
     private int starts;
 
     OperatorProcess(Path project, Path work, Path kubeconfig) {
+        this(project, work, kubeconfig, "operator", Map.of());
+    }
+
+    /** Another operator process (its log files {@code name-N.log}), with settings added to the usual environment. */
+    OperatorProcess(Path project, Path work, Path kubeconfig, String name, Map<String, String> extraEnv) {
         this.project = project;
         this.work = work;
         this.kubeconfig = kubeconfig;
+        this.name = name;
+        this.extraEnv = extraEnv;
     }
 
     void start() {
@@ -40,7 +49,7 @@ final class OperatorProcess {
             throw new IllegalStateException(jar + " is missing: run ./mvnw package first");
         }
         var java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        var env = Map.of(
+        var env = new java.util.HashMap<>(Map.of(
                 "KUBECONFIG", kubeconfig.toString(),
                 "AGENT_OPERATOR_LEADER_ELECTION_LEASE_NAMESPACE", E2eEnvironment.OPERATOR_NAMESPACE,
                 "QUARKUS_HTTP_PORT", Integer.toString(httpPort),
@@ -51,9 +60,16 @@ final class OperatorProcess {
                 "QUARKUS_OPERATOR_SDK_CONTROLLERS_AGENTPROVIDER_NAMESPACES", "JOSDK_ALL_NAMESPACES",
                 "KUBERNETES_NAMESPACE", E2eEnvironment.OPERATOR_NAMESPACE,
                 // RunFailFastIT: an image that cannot be pulled fails the run after this grace
-                "AGENT_OPERATOR_IMAGE_PULL_GRACE", IMAGE_PULL_GRACE.toSeconds() + "s");
-        process = Processes.start("operator-" + starts, work, env,
+                "AGENT_OPERATOR_IMAGE_PULL_GRACE", IMAGE_PULL_GRACE.toSeconds() + "s"));
+        env.putAll(extraEnv);
+        process = Processes.start(name + "-" + starts, work, env,
                 List.of(java, "-Xmx512m", "-XX:+UseSerialGC", "-jar", jar.toString()));
+    }
+
+    /** The exit code once the process has ended within the timeout, else empty. */
+    java.util.OptionalInt awaitExit(Duration timeout) throws InterruptedException {
+        return process.process().waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                ? java.util.OptionalInt.of(process.process().exitValue()) : java.util.OptionalInt.empty();
     }
 
     boolean alive() {
