@@ -7,8 +7,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The packaged operator (target/quarkus-app/quarkus-run.jar) run with {@code java -jar} as users run it: prod
@@ -49,7 +52,7 @@ final class OperatorProcess {
             throw new IllegalStateException(jar + " is missing: run ./mvnw package first");
         }
         var java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        var env = new java.util.HashMap<>(Map.of(
+        var env = new HashMap<>(Map.of(
                 "KUBECONFIG", kubeconfig.toString(),
                 "AGENT_OPERATOR_LEADER_ELECTION_LEASE_NAMESPACE", E2eEnvironment.OPERATOR_NAMESPACE,
                 "QUARKUS_HTTP_PORT", Integer.toString(httpPort),
@@ -67,9 +70,9 @@ final class OperatorProcess {
     }
 
     /** The exit code once the process has ended within the timeout, else empty. */
-    java.util.OptionalInt awaitExit(Duration timeout) throws InterruptedException {
-        return process.process().waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
-                ? java.util.OptionalInt.of(process.process().exitValue()) : java.util.OptionalInt.empty();
+    OptionalInt awaitExit(Duration timeout) throws InterruptedException {
+        return process.process().waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                ? OptionalInt.of(process.process().exitValue()) : OptionalInt.empty();
     }
 
     boolean alive() {
