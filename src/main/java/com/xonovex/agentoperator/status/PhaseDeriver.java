@@ -46,6 +46,16 @@ public final class PhaseDeriver {
      */
     static final Duration SCHEDULING_GRACE = Duration.ofSeconds(10);
     /**
+     * How long a pod may wait for its workspace claim to be bound (the scheduler says it "has unbound immediate
+     * PersistentVolumeClaims") before that is news: a volume provisioner takes seconds to tens of seconds (a cloud
+     * disk; a busy cluster's provisioner creating many volumes one after the other), and the run's own claim is
+     * created a moment before its pod. A claim that is never bound (no such storage class, no provisioner) still
+     * shows within a minute.
+     */
+    static final Duration CLAIM_BINDING_GRACE = Duration.ofMinutes(1);
+    /** The scheduler's words for a pod whose claims are not bound yet (VolumeBinding plugin). */
+    private static final String UNBOUND_CLAIMS = "unbound immediate PersistentVolumeClaims";
+    /**
      * One message for the whole normal Initializing phase (containers created, repository cloned): a message that
      * followed each step would be a status write per step (issue 13: at most one write per phase).
      */
@@ -115,9 +125,11 @@ public final class PhaseDeriver {
                     podName, startTime, null);
         }
         if (scheduled.isPresent() && !"True".equals(scheduled.get().getStatus())) {
-            var left = SCHEDULING_GRACE.minus(Duration.between(unschedulableSince(p, scheduled.get(), now), now));
+            var message = scheduled.get().getMessage();
+            var grace = message != null && message.contains(UNBOUND_CLAIMS) ? CLAIM_BINDING_GRACE : SCHEDULING_GRACE;
+            var left = grace.minus(Duration.between(unschedulableSince(p, scheduled.get(), now), now));
             if (!left.isNegative() && !left.isZero()) {
-                // most often a workspace claim that is being bound: news only if it lasts (looked at again then)
+                // a claim being bound, a retry of the scheduler: news only if it lasts (looked at again then)
                 return new Observation(Phase.PENDING, Reasons.WAITING_FOR_POD, "the pod waits for the scheduler",
                         null, podName, startTime, null, left);
             }

@@ -138,6 +138,30 @@ class StatusWritesTest {
         assertThat(replay.run.getStatus().getMessage()).contains("0/3 nodes are available");
     }
 
+    /**
+     * A pod waiting for its new workspace claim to be bound is no news for a minute (provisioners take seconds to
+     * tens of seconds), but a claim that stays unbound is, like any other reason.
+     */
+    @Test
+    void aPodWaitingForItsClaimIsNewsOnlyAfterTheClaimBindingGrace() {
+        var replay = new Replay();
+        var job = job();
+        job.getStatus().setStartTime(START);
+        var unbound = "0/3 nodes are available: pod has unbound immediate PersistentVolumeClaims. preemption: 0/3 "
+                + "nodes are available: 3 Preemption is not helpful for scheduling.";
+        var since = Instant.parse("2026-11-28T10:00:01Z");
+        var waiting = replay.observe(job, List.of(pod(null, unschedulable(unbound), List.of(), List.of())), 1,
+                since.plusSeconds(30));
+        assertThat(replay.written).containsExactly(Phase.PENDING);
+        assertThat(waiting.recheckAfter()).as("looked at again when the grace ends").isEqualTo(Duration.ofSeconds(30));
+        replay.observe(job, List.of(pod(null, unschedulable(unbound), List.of(), List.of())), 2,
+                since.plus(PhaseDeriver.CLAIM_BINDING_GRACE));
+        assertThat(replay.written).containsExactly(Phase.PENDING, Phase.PENDING);
+        assertThat(Conditions.reason(replay.run.getStatus().getConditions(), Reasons.POD_SCHEDULED))
+                .isEqualTo(Reasons.POD_NOT_SCHEDULED);
+        assertThat(replay.run.getStatus().getMessage()).contains("unbound immediate PersistentVolumeClaims");
+    }
+
     /** A pod waiting for its image says so once; ErrImagePull and ImagePullBackOff alternating is no news. */
     @Test
     void aPodWaitingForItsImageIsWrittenOnceWithItsOwnReason() {
