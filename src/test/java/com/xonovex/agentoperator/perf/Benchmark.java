@@ -16,7 +16,10 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,11 +34,13 @@ import com.xonovex.agentoperator.api.AgentProvider;
 import com.xonovex.agentoperator.api.AgentProviderSpec;
 import com.xonovex.agentoperator.api.AgentRun;
 import com.xonovex.agentoperator.api.AgentRunSpec;
+import com.xonovex.agentoperator.api.AgentRunStatus;
 import com.xonovex.agentoperator.api.AgentType;
 import com.xonovex.agentoperator.api.Repository;
 import com.xonovex.agentoperator.api.SecretKeyRef;
 import com.xonovex.agentoperator.e2e.BenchCluster;
 import com.xonovex.agentoperator.e2e.Processes;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -278,6 +283,7 @@ public final class Benchmark {
                 if (options.lifecycle()) {
                     lifecycle(r, cluster, subjectProcess, n, requestsBefore);
                     r.put("lifecycleStatusChanges", new TreeMap<>(watch.statusChanges));
+                    r.put("lifecycleSamePhaseChanges", new TreeMap<>(watch.samePhaseChanges));
                 }
             } finally {
                 subjectProcess.stop();
@@ -444,6 +450,8 @@ public final class Benchmark {
         final Map<String, Long> terminal = new ConcurrentHashMap<>();
         /** Status changes seen on the watch, by the status they led to (phase and conditions): where writes go. */
         final Map<String, Long> statusChanges = new ConcurrentHashMap<>();
+        /** Status changes that kept the phase, by the fields they changed: writes the lifecycle could spare. */
+        final Map<String, Long> samePhaseChanges = new ConcurrentHashMap<>();
         private final KubernetesClient client;
         private SharedIndexInformer<Job> jobInformer;
         private SharedIndexInformer<AgentRun> runInformer;
@@ -484,8 +492,12 @@ public final class Benchmark {
                 @Override
                 public void onUpdate(AgentRun old, AgentRun run) {
                     onAdd(run);
-                    if (run.getStatus() != null && !java.util.Objects.equals(old.getStatus(), run.getStatus())) {
+                    if (run.getStatus() != null && !Objects.equals(old.getStatus(), run.getStatus())) {
                         statusChanges.merge(describe(run.getStatus()), 1L, Long::sum);
+                        if (old.getStatus() != null && old.getStatus().getPhase() == run.getStatus().getPhase()) {
+                            samePhaseChanges.merge(run.getStatus().getPhase() + " " + changedFields(old.getStatus(),
+                                    run.getStatus()), 1L, Long::sum);
+                        }
                     }
                 }
 
@@ -495,7 +507,49 @@ public final class Benchmark {
             });
         }
 
-        private static String describe(com.xonovex.agentoperator.api.AgentRunStatus status) {
+        /** The status fields that differ, conditions by type and field. */
+        static List<String> changedFields(AgentRunStatus old, AgentRunStatus now) {
+            var a = JSON.convertValue(old, Map.class);
+            var b = JSON.convertValue(now, Map.class);
+            var changed = new TreeSet<String>();
+            var keys = new TreeSet<Object>(a.keySet());
+            keys.addAll(b.keySet());
+            for (var key : keys) {
+                if ("conditions".equals(key)) {
+                    continue;
+                }
+                if (!Objects.equals(a.get(key), b.get(key))) {
+                    changed.add(String.valueOf(key));
+                }
+            }
+            var types = new TreeSet<String>();
+            old.getConditions().forEach(c -> types.add(c.getType()));
+            now.getConditions().forEach(c -> types.add(c.getType()));
+            for (var type : types) {
+                var was = JSON.convertValue(condition(old, type), Map.class);
+                var is = JSON.convertValue(condition(now, type), Map.class);
+                if (!Objects.equals(was, is)) {
+                    var fields = new TreeSet<String>();
+                    if (was == null || is == null) {
+                        fields.add(was == null ? "added" : "removed");
+                    } else {
+                        for (var f : (Set<?>) is.keySet()) {
+                            if (!Objects.equals(was.get(f), is.get(f))) {
+                                fields.add(String.valueOf(f));
+                            }
+                        }
+                    }
+                    changed.add("conditions." + type + fields);
+                }
+            }
+            return List.copyOf(changed);
+        }
+
+        private static Condition condition(AgentRunStatus status, String type) {
+            return status.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
+        }
+
+        private static String describe(AgentRunStatus status) {
             return status.getPhase() + " " + status.getConditions().stream()
                     .map(c -> c.getType() + "=" + c.getStatus() + "/" + c.getReason()).sorted().toList();
         }
