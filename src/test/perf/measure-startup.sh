@@ -1,21 +1,28 @@
 #!/usr/bin/env bash
-# Startup time and memory of the packaged operator (target/quarkus-app), in three variants:
-#   JDK 17              java -jar quarkus-run.jar                     (the default build)
-#   JDK 25              java -jar quarkus-run.jar                     (the same build)
-#   JDK 25 + AOT cache  java -XX:AOTCache=app.aot -jar quarkus-run.jar (built with -Paot on JDK 25, see pom.xml)
+# Startup time and memory of the packaged operator (target/quarkus-app), in four variants:
+#   JDK 17                      java -jar quarkus-run.jar                     (the default build)
+#   JDK 25                      java -jar quarkus-run.jar                     (the same build)
+#   JDK 25 + AOT cache          java -XX:AOTCache=app.aot -jar quarkus-run.jar (built with -Paot on JDK 25, see
+#                               pom.xml: Quarkus's training run, which stops after static init)
+#   JDK 25 + trained AOT cache  the default build with an AOT cache from a training run of the operator itself
+#                               against this API server (JEP 514: -XX:AOTCacheOutput), reconciling runs until
+#                               their Jobs exist, so the cache also holds what reconciling loads and profiles
 # Each is started RUNS times against a real kube-apiserver (src/test/cluster/smoke.sh --serve: etcd +
 # kube-apiserver on loopback, the CRDs from kubernetes/crd/ applied), with leader election off and a free
-# HTTP port. Measured per start: wall time from exec to the first 200 from /q/health/ready (polled every
-# 20 ms), the "started in" that Quarkus logs, CPU time (user + system) used until ready, and VmRSS once
-# ready and again after IDLE seconds. Runs are
-# interleaved (17, 25, 25+AOT, 17, ...) after one unmeasured warm-up round, so background load spreads
-# over all variants. Prints a markdown table (median, min-max); raw numbers go to target/perf/runs.csv.
+# HTTP port, with one AgentRun (and its ready AgentProvider) created just before the start. Measured per
+# start: wall time from exec to the first 200 from /q/health/ready (polled every 20 ms), and to the first
+# reconcile of the existing run (the time stamp of the operator's "created PVC ..., ConfigMap ... and Job"
+# line), the "started in" that Quarkus logs, CPU time (user + system) used until ready, and VmRSS once
+# ready and again after IDLE seconds. Runs are interleaved (17, 25, 25+AOT, 25+trained, 17, ...) after one
+# unmeasured warm-up round, so background load spreads over all variants. Prints a markdown table
+# (median, min-max); raw numbers go to target/perf/runs.csv.
 # Everything it starts is stopped on exit (also on failure or Ctrl-C).
 #
 # Usage: src/test/perf/measure-startup.sh [-n RUNS] [--idle SECONDS] [--skip-build]
 #   -n RUNS        starts per variant (default 5)
 #   --idle S       seconds to wait after ready before the second RSS reading (default 5)
-#   --skip-build   reuse target/perf/plain and target/perf/aot from an earlier run
+#   --skip-build   reuse target/perf/plain and target/perf/aot from an earlier run (the trained cache is made
+#                  again each time: it belongs to the JDK build and the jars it was made with)
 # Environment: JDK17_HOME (default /usr/lib/jvm/java-17-openjdk-amd64), JDK25_HOME (default
 # /usr/lib/jvm/temurin-25-jdk-amd64). The AOT cache only works on the JDK build that created it.
 set -euo pipefail
@@ -92,6 +99,9 @@ if $build; then
   [[ ! -e $out/plain/app.aot ]] || { log "the default build has an app.aot"; exit 1; }
 fi
 for d in plain aot; do [[ -f $out/$d/quarkus-run.jar ]] || { log "no $out/$d/quarkus-run.jar: run without --skip-build"; exit 1; }; done
+# the trained variant: the default build, with an AOT cache made below against the API server
+rm -rf "$out/trained"
+cp -a "$out/plain" "$out/trained"
 
 # --- a Kubernetes API server, and the CRDs ---------------------------------------------------------
 bin=$("$root/src/test/cluster/build.sh" | tail -n 1)
@@ -106,13 +116,67 @@ done
 for f in "$root"/kubernetes/crd/*.yml; do "$bin/kubectl" --kubeconfig="$kc" apply -f "$f" >/dev/null; done
 "$bin/kubectl" --kubeconfig="$kc" wait --for=condition=Established crd --all --timeout=60s >/dev/null
 log "API server up, CRDs applied"
+kubectl() { "$bin/kubectl" --kubeconfig="$kc" "$@"; }
+
+# NAMESPACE RUN...: a namespace with a token Secret, a ready-to-be AgentProvider and these AgentRuns
+runs_in() {
+  local ns=$1 run
+  shift
+  {
+    printf 'apiVersion: v1\nkind: Namespace\nmetadata: {name: %s}\n---\n' "$ns"
+    printf 'apiVersion: v1\nkind: Secret\nmetadata: {name: token, namespace: %s}\nstringData: {api-key: not-a-real-key}\n---\n' "$ns"
+    printf 'apiVersion: agent.xonovex.com/v1alpha1\nkind: AgentProvider\nmetadata: {name: provider, namespace: %s}\n' "$ns"
+    printf 'spec: {agentTypes: [claude], authTokenSecretRef: {name: token, key: api-key}}\n'
+    for run in "$@"; do
+      printf -- '---\napiVersion: agent.xonovex.com/v1alpha1\nkind: AgentRun\nmetadata: {name: %s, namespace: %s}\n' "$run" "$ns"
+      printf 'spec: {agent: claude, providerRef: provider, repository: {url: "https://git.example.com/org/repo.git"}, '
+      printf 'prompt: "Fix the authentication bug in the login handler"}\n'
+    done
+  } | kubectl apply -f - >/dev/null
+}
+
+# --- the trained AOT cache ------------------------------------------------------------------------
+# The operator on JDK 25 with -XX:AOTCacheOutput, against this API server: three runs to reconcile (PVC, ConfigMap,
+# Job, status, event), namespace defaults, a policy that blocks a fourth run, health and metrics once; stopped with
+# SIGTERM once the Jobs exist, when the JVM writes the training record and then assembles the cache (JEP 514).
+train() {
+  local port lg=$work/training.log pid i
+  runs_in training train-1 train-2 train-3
+  printf 'apiVersion: agent.xonovex.com/v1alpha1\nkind: AgentConfig\nmetadata: {name: default, namespace: training}\nspec: {defaultAgent: claude}\n' |
+    kubectl apply -f - >/dev/null
+  runs_in training-policy blocked
+  printf 'apiVersion: agent.xonovex.com/v1alpha1\nkind: AgentPolicy\nmetadata: {name: default, namespace: training-policy}\nspec: {limits: {maxTimeout: 1m}}\n' |
+    kubectl apply -f - >/dev/null
+  port=$(free_port)
+  log "training the AOT cache (JDK 25, -XX:AOTCacheOutput)"
+  (
+    cd "$out/trained"
+    export KUBECONFIG=$kc QUARKUS_HTTP_PORT=$port AGENT_OPERATOR_LEADER_ELECTION_ENABLED=false
+    exec "$JDK25_HOME/bin/java" -XX:AOTCacheOutput=app.aot -jar quarkus-run.jar
+  ) >"$lg" 2>&1 &
+  pid=$!
+  for ((i = 0; i < 1200; i++)); do
+    (($(grep -c 'created PVC' "$lg") >= 3)) && ready "$port" && break
+    alive "$pid" || { log "the training run exited"; tail -n 30 "$lg" >&2; exit 1; }
+    sleep 0.1
+  done
+  (($(grep -c 'created PVC' "$lg") >= 3)) || { log "the training run made no Jobs in 120 s"; tail -n 30 "$lg" >&2; exit 1; }
+  sleep 3 # the status writes and events that follow
+  (exec 3<>"/dev/tcp/127.0.0.1/$port" && printf 'GET /q/metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n' >&3 && cat <&3 >/dev/null) || true
+  kill -TERM "$pid"
+  for ((i = 0; i < 1200; i++)); do alive "$pid" || break; sleep 0.1; done
+  alive "$pid" && { log "the training run did not exit within 120 s of SIGTERM"; exit 1; }
+  wait "$pid" || true
+  [[ -s $out/trained/app.aot ]] || { log "the training run wrote no app.aot"; tail -n 30 "$lg" >&2; exit 1; }
+  log "trained AOT cache: $(du -m "$out/trained/app.aot" | cut -f1) MB"
+}
 
 # --- runs ----------------------------------------------------------------------------------------
-names=("JDK 17" "JDK 25" "JDK 25 + AOT cache")
-javas=("$JDK17_HOME/bin/java" "$JDK25_HOME/bin/java" "$JDK25_HOME/bin/java")
-dirs=(plain plain aot)
+names=("JDK 17" "JDK 25" "JDK 25 + AOT cache" "JDK 25 + trained AOT cache")
+javas=("$JDK17_HOME/bin/java" "$JDK25_HOME/bin/java" "$JDK25_HOME/bin/java" "$JDK25_HOME/bin/java")
+dirs=(plain plain aot trained)
 # -XX:AOTMode=on makes the JVM fail instead of silently running without the cache when it can't be used.
-flags=("" "" "-XX:AOTCache=app.aot -XX:AOTMode=on")
+flags=("" "" "-XX:AOTCache=app.aot -XX:AOTMode=on" "-XX:AOTCache=app.aot -XX:AOTMode=on")
 
 # 0 when /q/health/ready answers 200 (no curl: bash's /dev/tcp, so polling forks little on a busy machine)
 ready() {
@@ -127,11 +191,15 @@ rss_mib() { awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
 # user + system CPU seconds the process used so far (all threads); less sensitive to other load than wall time
 cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / hz }' "/proc/$1/stat"; }
 
-echo "variant,run,ready_s,started_in_s,cpu_ready_s,rss_ready_mib,rss_idle_mib" >"$work/runs.csv"
+train
+
+echo "variant,run,ready_s,first_job_s,started_in_s,cpu_ready_s,rss_ready_mib,rss_idle_mib" >"$work/runs.csv"
 run_once() { # variant-index run-label
-  local v=$1 label=$2 port t0 t1 cpu rss_ready rss_idle started lg
+  local v=$1 label=$2 port t0 t1 cpu rss_ready rss_idle started lg job first_job ns
   port=$(free_port)
   lg=$work/operator-$v-$label.log
+  ns=start-$v-$label
+  runs_in "$ns" existing
   t0=$EPOCHREALTIME
   (
     cd "$out/${dirs[v]}"
@@ -154,14 +222,19 @@ run_once() { # variant-index run-label
   stop_pid "$op_pid"
   op_pid=
   started=$(sed -n 's/.* started in \([0-9.]*\)s\..*/\1/p' "$lg" | head -n 1)
-  printf '%s,%s,%s,%s,%s,%s,%s\n' "$v" "$label" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')" \
-    "${started:-NA}" "$cpu" "$rss_ready" "$rss_idle" >>"$work/runs.csv"
+  # the log's time stamps are local time with milliseconds: "2026-12-02 00:40:42,899 INFO ..."
+  job=$(grep -m 1 "$ns/existing: created PVC" "$lg" | cut -c1-23 | tr , .) || true
+  first_job=NA
+  [[ -z $job ]] || first_job=$(awk -v a="$t0" -v b="$(date -d "$job" +%s.%N)" 'BEGIN { printf "%.3f", b - a }')
+  kubectl -n "$ns" delete agentrun existing --wait=false >/dev/null # later starts have only their own run to make
+  printf '%s,%s,%s,%s,%s,%s,%s,%s\n' "$v" "$label" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')" \
+    "$first_job" "${started:-NA}" "$cpu" "$rss_ready" "$rss_idle" >>"$work/runs.csv"
   log "$(tail -n 1 "$work/runs.csv") (${names[v]})"
 }
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 for ((r = 1 - warmup; r <= runs; r++)); do
-  for v in 0 1 2; do
+  for v in 0 1 2 3; do
     if ((r < 1)); then run_once "$v" "warmup$((r + warmup))"; else run_once "$v" "$r"; fi
   done
 done
@@ -182,8 +255,8 @@ echo "Commit $(git -C "$root" rev-parse --short HEAD), $(nproc) cores, load aver
 echo "$runs runs per variant after $warmup warm-up round, interleaved; median (min–max)."
 echo "JDK 17: $(jv "$JDK17_HOME/bin/java"); JDK 25: $(jv "$JDK25_HOME/bin/java")."
 echo
-echo "| Variant | Exec to ready (s) | Quarkus \"started in\" (s) | CPU time to ready (s) | RSS at ready (MiB) | RSS after ${idle} s idle (MiB) |"
-echo "| --- | --- | --- | --- | --- | --- |"
-for v in 0 1 2; do
-  echo "| ${names[v]} | $(stat "$v" 3 2) | $(stat "$v" 4 2) | $(stat "$v" 5 2) | $(stat "$v" 6 0) | $(stat "$v" 7 0) |"
+echo "| Variant | Exec to ready (s) | Exec to the first reconcile (s) | Quarkus \"started in\" (s) | CPU time to ready (s) | RSS at ready (MiB) | RSS after ${idle} s idle (MiB) |"
+echo "| --- | --- | --- | --- | --- | --- | --- |"
+for v in 0 1 2 3; do
+  echo "| ${names[v]} | $(stat "$v" 3 2) | $(stat "$v" 4 2) | $(stat "$v" 5 2) | $(stat "$v" 6 2) | $(stat "$v" 7 0) | $(stat "$v" 8 0) |"
 done
