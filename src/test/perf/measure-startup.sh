@@ -18,9 +18,11 @@
 # (median, min-max); raw numbers go to target/perf/runs.csv.
 # Everything it starts is stopped on exit (also on failure or Ctrl-C).
 #
-# Usage: src/test/perf/measure-startup.sh [-n RUNS] [--idle SECONDS] [--skip-build]
+# Usage: src/test/perf/measure-startup.sh [-n RUNS] [--idle SECONDS] [--skip-build] [--jvm-flags "FLAGS"]
 #   -n RUNS        starts per variant (default 5)
 #   --idle S       seconds to wait after ready before the second RSS reading (default 5)
+#   --jvm-flags F  JVM flags for every variant and the training run (default: the image's, with -XX:MaxRAM=512m
+#                  for the chart's memory limit, as in benchmark.sh; "" for the JVM's own defaults)
 #   --skip-build   reuse target/perf/plain and target/perf/aot from an earlier run (the trained cache is made
 #                  again each time: it belongs to the JDK build and the jars it was made with)
 # Environment: JDK17_HOME (default /usr/lib/jvm/java-17-openjdk-amd64), JDK25_HOME (default
@@ -30,12 +32,14 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../../.." && pwd)
 runs=5 idle=5 build=true warmup=1
+jvm_flags="-XX:MaxRAM=512m -XX:MaxRAMPercentage=50.0 -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError"
 while (($#)); do
   case $1 in
     -n) runs=$2; shift 2 ;;
     --idle) idle=$2; shift 2 ;;
     --skip-build) build=false; shift ;;
-    *) echo "usage: measure-startup.sh [-n RUNS] [--idle SECONDS] [--skip-build]" >&2; exit 2 ;;
+    --jvm-flags) jvm_flags=$2; shift 2 ;;
+    *) echo "usage: measure-startup.sh [-n RUNS] [--idle SECONDS] [--skip-build] [--jvm-flags FLAGS]" >&2; exit 2 ;;
   esac
 done
 [[ $runs =~ ^[1-9][0-9]*$ && $idle =~ ^[0-9]+$ ]] || { echo "RUNS must be >= 1, IDLE >= 0" >&2; exit 2; }
@@ -158,7 +162,8 @@ train() {
   (
     cd "$out/trained"
     export KUBECONFIG=$kc QUARKUS_HTTP_PORT=$port AGENT_OPERATOR_LEADER_ELECTION_ENABLED=false
-    exec "$JDK25_HOME/bin/java" -XX:AOTCacheOutput=app.aot -jar quarkus-run.jar
+    # shellcheck disable=SC2086 # flags are words
+    exec "$JDK25_HOME/bin/java" $jvm_flags -XX:AOTCacheOutput=app.aot -jar quarkus-run.jar
   ) >"$lg" 2>&1 &
   pid=$!
   for ((i = 0; i < 1200; i++)); do
@@ -212,7 +217,7 @@ run_once() { # variant-index run-label
       cd "$out/${dirs[v]}"
       export KUBECONFIG=$kc QUARKUS_HTTP_PORT=$port AGENT_OPERATOR_LEADER_ELECTION_ENABLED=false
       # shellcheck disable=SC2086 # flags are words
-      exec "${javas[v]}" ${flags[v]} -jar quarkus-run.jar
+      exec "${javas[v]}" $jvm_flags ${flags[v]} -jar quarkus-run.jar
     ) >"$lg" 2>&1 &
     op_pid=$!
     until ready "$port"; do
@@ -268,7 +273,7 @@ stat() { # variant column -> "median (min–max)"
 jv() { "$1" -version 2>&1 | sed -n 's/.*Runtime Environment \(.*\)/\1/p' | head -n 1; }
 echo
 echo "Commit $(git -C "$root" rev-parse --short HEAD), $(nproc) cores, load average $load_before before and $load_after after;"
-echo "$runs runs per variant after $warmup warm-up round, interleaved; median (min–max)."
+echo "$runs runs per variant after $warmup warm-up round, interleaved; median (min–max). JVM flags: ${jvm_flags:-none}."
 echo "JDK 17: $(jv "$JDK17_HOME/bin/java"); JDK 25: $(jv "$JDK25_HOME/bin/java")."
 echo
 echo "| Variant | Exec to ready (s) | Exec to the first reconcile (s) | Quarkus \"started in\" (s) | CPU time to ready (s) | RSS at ready (MiB) | RSS after ${idle} s idle (MiB) |"
