@@ -8,7 +8,8 @@
 #                               against this API server (JEP 514: -XX:AOTCacheOutput), reconciling runs until
 #                               their Jobs exist, so the cache also holds what reconciling loads and profiles
 # Each is started RUNS times against a real kube-apiserver (src/test/cluster/smoke.sh --serve: etcd +
-# kube-apiserver on loopback, the CRDs from kubernetes/crd/ applied), with leader election off and a free
+# kube-apiserver on loopback, the CRDs from kubernetes/crd/ applied), as its ServiceAccount with the generated RBAC
+# through the client's in-cluster configuration (a token file, no kubeconfig), with leader election off and a free
 # HTTP port, with one AgentRun created just before the start (its AgentProvider is older, and ready). Measured per
 # start: wall time from exec to the first 200 from /q/health/ready (polled every 20 ms), and to the first
 # reconcile of the existing run (the time stamp of the operator's "created PVC ..., ConfigMap ... and Job"
@@ -101,8 +102,10 @@ if $build; then
   fi
   package plain "$JDK17_HOME" '-P!aot'
   [[ ! -e $out/plain/app.aot ]] || { log "the default build has an app.aot"; exit 1; }
+  cp "$root/target/kubernetes/kubernetes.yml" "$out/plain/kubernetes.yml" # its ServiceAccount and RBAC
 fi
 for d in plain aot; do [[ -f $out/$d/quarkus-run.jar ]] || { log "no $out/$d/quarkus-run.jar: run without --skip-build"; exit 1; }; done
+[[ -f $out/plain/kubernetes.yml ]] || { log "no $out/plain/kubernetes.yml: run without --skip-build"; exit 1; }
 # the trained variant: the default build, with an AOT cache made below against the API server
 rm -rf "$out/trained"
 cp -a "$out/plain" "$out/trained"
@@ -121,6 +124,27 @@ for f in "$root"/kubernetes/crd/*.yml; do "$bin/kubectl" --kubeconfig="$kc" appl
 "$bin/kubectl" --kubeconfig="$kc" wait --for=condition=Established crd --all --timeout=60s >/dev/null
 log "API server up, CRDs applied"
 kubectl() { "$bin/kubectl" --kubeconfig="$kc" "$@"; }
+
+# --- the operator's identity: as in a cluster ------------------------------------------------------
+# The operator runs as its ServiceAccount with the RBAC the build generates (target/kubernetes/kubernetes.yml),
+# and the client finds the API server, a token file and the cluster CA through its in-cluster configuration, as in
+# a pod (no kubeconfig). The admin kubeconfig of smoke.sh would cost the start more than a deployment pays: parsing
+# the YAML, loading a private key, and an RSA signature in every TLS handshake (about 0.3-0.45 s, 2026-12-02).
+kubectl create namespace agent-operator-system >/dev/null
+awk 'BEGIN { RS = "\n---\n" } /(^|\n)kind: (ServiceAccount|ClusterRole|ClusterRoleBinding|Role|RoleBinding)\n/ { printf "%s\n---\n", $0 }' \
+  "$out/plain/kubernetes.yml" | kubectl -n agent-operator-system apply -f - >/dev/null
+kubectl -n agent-operator-system create token agent-operator --duration=24h >"$work/token"
+kubectl config view --raw -o jsonpath='{.clusters[0].cluster.certificate-authority-data}' | base64 -d >"$work/ca.crt"
+api_url=$(kubectl config view -o jsonpath='{.clusters[0].cluster.server}')
+[[ $api_url =~ ^https://([^:/]+):([0-9]+)$ ]] || { log "unexpected API server URL $api_url"; exit 1; }
+api_host=${BASH_REMATCH[1]} api_port=${BASH_REMATCH[2]}
+# fabric8's in-cluster settings (Config.autoConfigure): KUBERNETES_SERVICE_HOST/PORT, the token and CA files
+in_cluster() {
+  unset KUBECONFIG
+  export KUBERNETES_AUTH_TRYKUBECONFIG=false KUBERNETES_SERVICE_HOST=$api_host \
+    KUBERNETES_SERVICE_PORT=$api_port KUBERNETES_AUTH_SERVICEACCOUNT_TOKEN=$work/token \
+    KUBERNETES_CERTS_CA_FILE=$work/ca.crt
+}
 
 # NAMESPACE: a namespace with a token Secret and an AgentProvider (the first operator to run makes it ready)
 provider_in() {
@@ -161,7 +185,8 @@ train() {
   log "training the AOT cache (JDK 25, -XX:AOTCacheOutput)"
   (
     cd "$out/trained"
-    export KUBECONFIG=$kc QUARKUS_HTTP_PORT=$port AGENT_OPERATOR_LEADER_ELECTION_ENABLED=false
+    in_cluster
+    export QUARKUS_HTTP_PORT=$port AGENT_OPERATOR_LEADER_ELECTION_ENABLED=false
     # shellcheck disable=SC2086 # flags are words
     exec "$JDK25_HOME/bin/java" $jvm_flags -XX:AOTCacheOutput=app.aot -jar quarkus-run.jar
   ) >"$lg" 2>&1 &
@@ -215,7 +240,8 @@ run_once() { # variant-index run-label
     t0=$EPOCHREALTIME
     (
       cd "$out/${dirs[v]}"
-      export KUBECONFIG=$kc QUARKUS_HTTP_PORT=$port AGENT_OPERATOR_LEADER_ELECTION_ENABLED=false
+      in_cluster
+      export QUARKUS_HTTP_PORT=$port AGENT_OPERATOR_LEADER_ELECTION_ENABLED=false
       # shellcheck disable=SC2086 # flags are words
       exec "${javas[v]}" $jvm_flags ${flags[v]} -jar quarkus-run.jar
     ) >"$lg" 2>&1 &
