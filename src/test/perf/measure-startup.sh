@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Startup time and memory of the packaged operator (target/quarkus-app), in four variants:
+# Startup time and memory of the packaged operator (target/quarkus-app), in five variants:
 #   JDK 17                      java -jar quarkus-run.jar                     (the default build)
 #   JDK 25                      java -jar quarkus-run.jar                     (the same build)
 #   JDK 25 + AOT cache          java -XX:AOTCache=app.aot -jar quarkus-run.jar (built with -Paot on JDK 25, see
@@ -7,6 +7,10 @@
 #   JDK 25 + trained AOT cache  the default build with an AOT cache from a training run of the operator itself
 #                               against this API server (JEP 514: -XX:AOTCacheOutput), reconciling runs until
 #                               their Jobs exist, so the cache also holds what reconciling loads and profiles
+#   JDK 25 + trained AOT cache, uber-jar
+#                               the same, packaged as one jar (quarkus.package.jar.type=uber-jar): its classes
+#                               come from the JDK's application class loader, not from Quarkus's fast-jar loader,
+#                               so the cache can also hold them linked (JEP 483 links only the JDK's loaders' classes)
 # Each is started RUNS times against a real kube-apiserver (src/test/cluster/smoke.sh --serve: etcd +
 # kube-apiserver on loopback, the CRDs from kubernetes/crd/ applied), as its ServiceAccount with the generated RBAC
 # through the client's in-cluster configuration (a token file, no kubeconfig), with leader election off and a free
@@ -14,7 +18,7 @@
 # start: wall time from exec to the first 200 from /q/health/ready (polled every 20 ms), and to the first
 # reconcile of the existing run (the time stamp of the operator's "created PVC ..., ConfigMap ... and Job"
 # line), the "started in" that Quarkus logs, CPU time (user + system) used until ready, and VmRSS once
-# ready and again after IDLE seconds. Runs are interleaved (17, 25, 25+AOT, 25+trained, 17, ...) after one
+# ready and again after IDLE seconds. Runs are interleaved (17, 25, 25+AOT, 25+trained, 25+trained uber-jar, 17, ...) after one
 # unmeasured warm-up round, so background load spreads over all variants. Prints a markdown table
 # (median, min-max); raw numbers go to target/perf/runs.csv.
 # Everything it starts is stopped on exit (also on failure or Ctrl-C).
@@ -80,7 +84,7 @@ trap 'exit 143' TERM
 # --- build: the AOT variant first (JDK 25, -Paot), then the default build (JDK 17), so target/quarkus-app
 # --- ends up as the normal build. Each is copied to target/perf/ (cp -a keeps the jar times the cache checks).
 package() { # name java-home maven-args...
-  local name=$1 jh=$2
+  local name=$1 jh=$2 runner
   shift 2
   log "packaging '$name' with $jh: ./mvnw -B package -DskipTests $*"
   if ! (cd "$root" && JAVA_HOME=$jh ./mvnw -B package -DskipTests "$@") >"$out/build-$name.log" 2>&1; then
@@ -89,7 +93,12 @@ package() { # name java-home maven-args...
     exit 1
   fi
   rm -rf "${out:?}/$name"
-  cp -a "$root/target/quarkus-app" "$out/$name"
+  if [[ " $* " == *" -Dquarkus.package.jar.type=uber-jar "* ]]; then
+    runner=$(ls "$root"/target/*-runner.jar)
+    mkdir "$out/$name" && cp -a "$runner" "$out/$name/quarkus-run.jar" && rm -f "$runner"
+  else
+    cp -a "$root/target/quarkus-app" "$out/$name"
+  fi
   rm -f "$out/$name/app.aotconf" # the training record; only needed to create app.aot
 }
 if $build; then
@@ -100,15 +109,17 @@ if $build; then
     log "the -Paot build made no app.aot (see $out/build-aot.log)"
     exit 1
   fi
+  package uber "$JDK17_HOME" '-P!aot' -Dquarkus.package.jar.type=uber-jar
   package plain "$JDK17_HOME" '-P!aot'
   [[ ! -e $out/plain/app.aot ]] || { log "the default build has an app.aot"; exit 1; }
   cp "$root/target/kubernetes/kubernetes.yml" "$out/plain/kubernetes.yml" # its ServiceAccount and RBAC
 fi
-for d in plain aot; do [[ -f $out/$d/quarkus-run.jar ]] || { log "no $out/$d/quarkus-run.jar: run without --skip-build"; exit 1; }; done
+for d in plain aot uber; do [[ -f $out/$d/quarkus-run.jar ]] || { log "no $out/$d/quarkus-run.jar: run without --skip-build"; exit 1; }; done
 [[ -f $out/plain/kubernetes.yml ]] || { log "no $out/plain/kubernetes.yml: run without --skip-build"; exit 1; }
-# the trained variant: the default build, with an AOT cache made below against the API server
-rm -rf "$out/trained"
+# the trained variants: the default build and the uber-jar, with AOT caches made below against the API server
+rm -rf "$out/trained" "$out/uber-trained"
 cp -a "$out/plain" "$out/trained"
+cp -a "$out/uber" "$out/uber-trained"
 
 # --- a Kubernetes API server, and the CRDs ---------------------------------------------------------
 bin=$("$root/src/test/cluster/build.sh" | tail -n 1)
@@ -170,21 +181,20 @@ runs_in() {
 # The operator on JDK 25 with -XX:AOTCacheOutput, against this API server: three runs to reconcile (PVC, ConfigMap,
 # Job, status, event), namespace defaults, a policy that blocks a fourth run, health and metrics once; stopped with
 # SIGTERM once the Jobs exist, when the JVM writes the training record and then assembles the cache (JEP 514).
-train() {
-  local port lg=$work/training.log pid i
-  provider_in startup # made ready by this run, for the measured starts
-  provider_in training
-  runs_in training train-1 train-2 train-3
-  printf 'apiVersion: agent.xonovex.com/v1alpha1\nkind: AgentConfig\nmetadata: {name: default, namespace: training}\nspec: {defaultAgent: claude}\n' |
-    kubectl apply -f - >/dev/null
-  provider_in training-policy
-  runs_in training-policy blocked
-  printf 'apiVersion: agent.xonovex.com/v1alpha1\nkind: AgentPolicy\nmetadata: {name: default, namespace: training-policy}\nspec: {limits: {maxTimeout: 1m}}\n' |
-    kubectl apply -f - >/dev/null
+train() { # directory under target/perf; each training gets namespaces of its own, with runs still to reconcile
+  local dir=$1 port lg=$work/training-$1.log pid i
+  provider_in "training-$dir"
+  runs_in "training-$dir" train-1 train-2 train-3
+  printf 'apiVersion: agent.xonovex.com/v1alpha1\nkind: AgentConfig\nmetadata: {name: default, namespace: %s}\nspec: {defaultAgent: claude}\n' \
+    "training-$dir" | kubectl apply -f - >/dev/null
+  provider_in "training-policy-$dir"
+  runs_in "training-policy-$dir" blocked
+  printf 'apiVersion: agent.xonovex.com/v1alpha1\nkind: AgentPolicy\nmetadata: {name: default, namespace: %s}\nspec: {limits: {maxTimeout: 1m}}\n' \
+    "training-policy-$dir" | kubectl apply -f - >/dev/null
   port=$(free_port)
-  log "training the AOT cache (JDK 25, -XX:AOTCacheOutput)"
+  log "training the AOT cache of $dir (JDK 25, -XX:AOTCacheOutput)"
   (
-    cd "$out/trained"
+    cd "$out/$dir"
     in_cluster
     export QUARKUS_HTTP_PORT=$port AGENT_OPERATOR_LEADER_ELECTION_ENABLED=false
     # shellcheck disable=SC2086 # flags are words
@@ -203,16 +213,17 @@ train() {
   for ((i = 0; i < 1200; i++)); do alive "$pid" || break; sleep 0.1; done
   alive "$pid" && { log "the training run did not exit within 120 s of SIGTERM"; exit 1; }
   wait "$pid" || true
-  [[ -s $out/trained/app.aot ]] || { log "the training run wrote no app.aot"; tail -n 30 "$lg" >&2; exit 1; }
-  log "trained AOT cache: $(du -m "$out/trained/app.aot" | cut -f1) MB"
+  [[ -s $out/$dir/app.aot ]] || { log "the training run wrote no app.aot"; tail -n 30 "$lg" >&2; exit 1; }
+  log "trained AOT cache of $dir: $(du -m "$out/$dir/app.aot" | cut -f1) MB"
 }
 
 # --- runs ----------------------------------------------------------------------------------------
-names=("JDK 17" "JDK 25" "JDK 25 + AOT cache" "JDK 25 + trained AOT cache")
-javas=("$JDK17_HOME/bin/java" "$JDK25_HOME/bin/java" "$JDK25_HOME/bin/java" "$JDK25_HOME/bin/java")
-dirs=(plain plain aot trained)
+names=("JDK 17" "JDK 25" "JDK 25 + AOT cache" "JDK 25 + trained AOT cache" "JDK 25 + trained AOT cache, uber-jar")
+javas=("$JDK17_HOME/bin/java" "$JDK25_HOME/bin/java" "$JDK25_HOME/bin/java" "$JDK25_HOME/bin/java" "$JDK25_HOME/bin/java")
+dirs=(plain plain aot trained uber-trained)
 # -XX:AOTMode=on makes the JVM fail instead of silently running without the cache when it can't be used.
-flags=("" "" "-XX:AOTCache=app.aot -XX:AOTMode=on" "-XX:AOTCache=app.aot -XX:AOTMode=on")
+aot="-XX:AOTCache=app.aot -XX:AOTMode=on"
+flags=("" "" "$aot" "$aot" "$aot")
 
 # 0 when /q/health/ready answers 200 (no curl: bash's /dev/tcp, so polling forks little on a busy machine)
 ready() {
@@ -227,7 +238,9 @@ rss_mib() { awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
 # user + system CPU seconds the process used so far (all threads); less sensitive to other load than wall time
 cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / hz }' "/proc/$1/stat"; }
 
-train
+provider_in startup # made ready by the first training run, for the measured starts
+train trained
+train uber-trained
 
 echo "variant,run,ready_s,first_job_s,started_in_s,cpu_ready_s,rss_ready_mib,rss_idle_mib" >"$work/runs.csv"
 run_once() { # variant-index run-label
@@ -281,7 +294,7 @@ run_once() { # variant-index run-label
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 for ((r = 1 - warmup; r <= runs; r++)); do
-  for v in 0 1 2 3; do
+  for v in "${!names[@]}"; do
     if ((r < 1)); then run_once "$v" "warmup$((r + warmup))"; else run_once "$v" "$r"; fi
   done
 done
@@ -304,6 +317,6 @@ echo "JDK 17: $(jv "$JDK17_HOME/bin/java"); JDK 25: $(jv "$JDK25_HOME/bin/java")
 echo
 echo "| Variant | Exec to ready (s) | Exec to the first reconcile (s) | Quarkus \"started in\" (s) | CPU time to ready (s) | RSS at ready (MiB) | RSS after ${idle} s idle (MiB) |"
 echo "| --- | --- | --- | --- | --- | --- | --- |"
-for v in 0 1 2 3; do
+for v in "${!names[@]}"; do
   echo "| ${names[v]} | $(stat "$v" 3 2) | $(stat "$v" 4 2) | $(stat "$v" 5 2) | $(stat "$v" 6 2) | $(stat "$v" 7 0) | $(stat "$v" 8 0) |"
 done
