@@ -18,8 +18,8 @@
 # start: wall time from exec to the first 200 from /q/health/ready (polled every 20 ms), and to the first
 # reconcile of the existing run (the time stamp of the operator's "created PVC ..., ConfigMap ... and Job"
 # line), the "started in" that Quarkus logs, CPU time (user + system) used until ready, and VmRSS once
-# ready and again after IDLE seconds. Runs are interleaved (17, 25, 25+AOT, 25+trained, 25+trained uber-jar, 17, ...) after one
-# unmeasured warm-up round, so background load spreads over all variants. Prints a markdown table
+# ready and again after IDLE seconds. Runs are interleaved (17, 25, 25+AOT, 25+trained, 25+trained uber-jar,
+# 17, ...) after one unmeasured warm-up round, so background load spreads over all variants. Prints a markdown table
 # (median, min-max); raw numbers go to target/perf/runs.csv.
 # Everything it starts is stopped on exit (also on failure or Ctrl-C).
 #
